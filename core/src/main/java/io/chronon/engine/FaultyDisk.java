@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -27,7 +27,7 @@ public final class FaultyDisk implements Disk {
     private static final int BLOCK = 4096;
 
     private final MemoryDisk medium;
-    private final Random random;
+    private final SplittableRandom random;
     private final Sleeper sleeper;
     private FaultModel faults;
 
@@ -50,7 +50,8 @@ public final class FaultyDisk implements Disk {
 
     public FaultyDisk(MemoryDisk medium, long seed, FaultModel faults, Sleeper sleeper) {
         this.medium = medium;
-        this.random = new Random(seed);
+        // SplittableRandom, not Random: Random's first draws are strongly correlated for neighbouring seeds.
+        this.random = new SplittableRandom(seed);
         this.faults = faults;
         this.sleeper = sleeper;
         this.view = medium.namespace();

@@ -305,8 +305,7 @@ public final class Log implements AutoCloseable {
     /** The segment the next batch goes to, creating a new one if the current one lacks room. */
     private Segment segmentFor(int bodyBytes, long baseIndex, Hash baseHash) {
         Segment current = segments.getLast();
-        long segmentBytes = Math.max(current.file.size(), options.segmentBytes());
-        if (writePosition + LogOptions.batchExtentBytes(bodyBytes) <= segmentBytes) {
+        if (writePosition + LogOptions.batchExtentBytes(bodyBytes) <= current.bytes) {
             return current;
         }
         return createSegment(current.number + 1, baseIndex, baseHash);
@@ -339,7 +338,7 @@ public final class Log implements AutoCloseable {
             failed = true;
             throw failure;
         }
-        Segment segment = new Segment(number, file, baseIndex, baseHash);
+        Segment segment = new Segment(number, file, options.segmentBytes(), baseIndex, baseHash);
         lock.writeLock().lock();
         try {
             segments.add(segment);

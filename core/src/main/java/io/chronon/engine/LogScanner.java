@@ -141,10 +141,13 @@ final class LogScanner {
             }
             if (header == null) {
                 findings.add(new RecoveryFinding.SegmentHeaderDamaged(file.name()));
-                segments.add(new Segment(numbers.get(i), file, -1, null));
+                segments.add(new Segment(numbers.get(i), file, file.size(), -1, null));
             } else {
-                segments.add(new Segment(numbers.get(i), file, header.baseIndex(), header.baseHash()));
-                if (i == 0 || expectedSequence < 0) {
+                segments.add(new Segment(numbers.get(i), file, header.segmentBytes(), header.baseIndex(),
+                        header.baseHash()));
+                if (segments.size() == 1) {
+                    // Only the first segment says where the sequence starts; if its header is
+                    // damaged, the first batch found says it.
                     expectedSequence = header.firstSequence();
                 }
             }
@@ -177,7 +180,7 @@ final class LogScanner {
     // ---------------------------------------------------------------- walk
 
     private void walk(Segment segment) {
-        long size = segment.file.size();
+        long size = Math.min(segment.file.size(), segment.bytes);
         long position = BLOCK;
         while (position + BatchHeader.BYTES <= size) {
             ByteBuffer head = read(segment.file, position, BatchHeader.BYTES);

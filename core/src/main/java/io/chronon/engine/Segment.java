@@ -12,6 +12,11 @@ final class Segment {
 
     final long number;
     final DiskFile file;
+    /**
+     * The size the segment was created with. Batches go only below it: a misdirected write can grow
+     * the file, and must not make the writer think there is more room.
+     */
+    final long bytes;
     final long baseIndex;
     final Hash baseHash;
     /** The highest entry index ever written into this segment; never decreases. */
@@ -21,9 +26,10 @@ final class Segment {
     /** Compacted: to be deleted when the last reader leaves. */
     boolean retired;
 
-    Segment(long number, DiskFile file, long baseIndex, Hash baseHash) {
+    Segment(long number, DiskFile file, long bytes, long baseIndex, Hash baseHash) {
         this.number = number;
         this.file = file;
+        this.bytes = bytes;
         this.baseIndex = baseIndex;
         this.baseHash = baseHash;
         this.maxIndexWritten = baseIndex - 1;

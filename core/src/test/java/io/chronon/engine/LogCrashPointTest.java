@@ -29,7 +29,7 @@ class LogCrashPointTest {
     private static final UUID LOG_ID = new UUID(3, 4);
 
     static LongStream seeds() {
-        return LongStream.range(1, 41);
+        return Seeds.range(40);
     }
 
     @ParameterizedTest(name = "seed {0}")
