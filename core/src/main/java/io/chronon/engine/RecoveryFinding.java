@@ -97,4 +97,30 @@ public sealed interface RecoveryFinding {
             return index;
         }
     }
+
+    /** A snapshot failed verification and was skipped; an older one or the log stands in for it. */
+    record SnapshotDamaged(String reason) implements RecoveryFinding {}
+
+    /**
+     * The manifest says entries up to {@code lastIndex} were committed, but neither the log nor a
+     * snapshot here holds them: for example the lost write of the log's last batch, which the log
+     * alone cannot see.
+     */
+    record CommittedEntriesMissing(long firstIndex, long lastIndex) implements Damage {}
+
+    /** Neither the newest snapshot nor the log holds these entries. */
+    record GapBeforeLog(long firstIndex, long lastIndex) implements Damage {}
+
+    /** The snapshot at {@code index} ends at another entry than the log's entry {@code index}. */
+    record SnapshotDisagreesWithLog(long index) implements Damage {
+        @Override
+        public long firstIndex() {
+            return index;
+        }
+
+        @Override
+        public long lastIndex() {
+            return index;
+        }
+    }
 }
