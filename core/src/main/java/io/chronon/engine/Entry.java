@@ -46,9 +46,11 @@ public final class Entry {
     private final Hash previousHash;
     private final Hash payloadHash;
     private final Hash hash;
+    /** The encoded header, kept so that writing the entry does not build it again. */
+    private final byte[] header;
 
     private Entry(long index, long view, long timestamp, UUID client, long requestNumber, byte[] payload,
-                  Hash previousHash, Hash payloadHash, Hash hash) {
+                  Hash previousHash, Hash payloadHash, Hash hash, byte[] header) {
         this.index = index;
         this.view = view;
         this.timestamp = timestamp;
@@ -58,6 +60,7 @@ public final class Entry {
         this.previousHash = previousHash;
         this.payloadHash = payloadHash;
         this.hash = hash;
+        this.header = header;
     }
 
     /**
@@ -75,13 +78,14 @@ public final class Entry {
         ByteBuffer header = encodeHeader(index, view, timestamp, client, requestNumber, payload.length,
                 previousHash, payloadHash);
         return new Entry(index, view, timestamp, client, requestNumber, payload, previousHash, payloadHash,
-                hashOfHeader(header));
+                hashOfHeader(header), header.array());
     }
 
     /** An entry from a verified header and a payload whose hash was checked against it. */
     static Entry fromVerified(HeaderRead.Valid header, byte[] payload) {
         return new Entry(header.index(), header.view(), header.timestamp(), header.client(),
-                header.requestNumber(), payload, header.previousHash(), header.payloadHash(), header.hash());
+                header.requestNumber(), payload, header.previousHash(), header.payloadHash(), header.hash(),
+                header.bytes());
     }
 
     public long index() {
@@ -129,8 +133,7 @@ public final class Entry {
 
     /** Writes header and payload at the buffer's position. */
     public void encode(ByteBuffer target) {
-        target.put(encodeHeader(index, view, timestamp, client, requestNumber, payload.length, previousHash,
-                payloadHash));
+        target.put(header);
         target.put(payload);
     }
 
@@ -159,8 +162,9 @@ public final class Entry {
 
     /** The result of decoding an entry header: either the header fields or why it is unusable. */
     sealed interface HeaderRead {
+        /** A checked header; {@code bytes} is a copy of its 128 encoded bytes. */
         record Valid(long index, long view, long timestamp, UUID client, long requestNumber, int payloadLength,
-                     Hash previousHash, Hash payloadHash, Hash hash) implements HeaderRead {}
+                     Hash previousHash, Hash payloadHash, Hash hash, byte[] bytes) implements HeaderRead {}
 
         record Invalid(String reason) implements HeaderRead {}
     }
@@ -181,9 +185,11 @@ public final class Entry {
         if (payloadLength < 0) {
             return new HeaderRead.Invalid("negative payload length");
         }
+        byte[] bytes = new byte[HEADER_BYTES];
+        header.get(0, bytes);
         return new HeaderRead.Valid(header.getLong(16), header.getLong(24), header.getLong(32),
                 new UUID(header.getLong(40), header.getLong(48)), header.getLong(56), payloadLength,
-                Hash.read(header, 64), Hash.read(header, 96), hashOfHeader(header));
+                Hash.read(header, 64), Hash.read(header, 96), hashOfHeader(header), bytes);
     }
 
     @Override

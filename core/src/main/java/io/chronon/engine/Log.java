@@ -28,6 +28,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class Log implements AutoCloseable {
     private static final int BLOCK = LogOptions.BLOCK_BYTES;
     private static final int ZERO_FILL_BYTES = 1 << 20;
+    private static final byte[] ZEROS = new byte[BLOCK];
 
     private final Disk disk;
     private final LogOptions options;
@@ -283,13 +284,9 @@ public final class Log implements AutoCloseable {
         int bodyEnd = BatchHeader.BYTES + header.bodyLength();
         int extent = (int) LogOptions.batchExtentBytes(header.bodyLength());
         header.encode(batch, 0, false);
-        for (int i = bodyEnd; i < header.trailerOffset(); i++) {
-            batch.put(i, (byte) 0);
-        }
+        batch.put(bodyEnd, ZEROS, 0, header.trailerOffset() - bodyEnd);
         header.encode(batch, header.trailerOffset(), true);
-        for (int i = header.writtenBytes(); i < extent; i++) {
-            batch.put(i, (byte) 0);
-        }
+        batch.put(header.writtenBytes(), ZEROS, 0, extent - header.writtenBytes());
         try {
             segment.file.write(writePosition, batch.slice(0, extent));
             segment.file.barrier();
