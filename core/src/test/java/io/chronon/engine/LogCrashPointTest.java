@@ -52,6 +52,71 @@ class LogCrashPointTest {
         assertTrue(coverage.inFlightKept > 0, "no crash kept an in-flight operation");
     }
 
+    /**
+     * The scenario VSR needs most: a durable suffix is truncated and replaced by entries with the
+     * same indices. Whatever a crash at any point does, the old suffix never comes back once the
+     * truncation has returned, and before that it is either whole or gone.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void aTruncatedSuffixNeverReappears(long seed) {
+        System.out.println("LogCrashPointTest truncation seed " + seed);
+        MemoryDisk original = new MemoryDisk();
+        Log writer = Log.create(original, OPTIONS, LOG_ID);
+        List<Entry> old = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            old.add(writer.append(1, i, new UUID(seed, i), i, new byte[] {(byte) i}));
+            if (i % 3 == 2) {
+                writer.barrier();
+            }
+        }
+        writer.barrier();
+        FaultyDisk dry = new FaultyDisk(original.copy(), seed, FaultModel.CRASH_ONLY);
+        Log dryLog = Log.open(dry, OPTIONS).orElseThrow().log();
+        long before = dry.operations();
+        dryLog.truncateAfter(4);
+        replaceSuffix(dryLog, seed);
+        long operations = dry.operations() - before;
+        for (long crashPoint = 1; crashPoint <= operations; crashPoint++) {
+            MemoryDisk medium = original.copy();
+            FaultyDisk disk = new FaultyDisk(medium, seed * 13 + crashPoint, FaultModel.CRASH_ONLY);
+            Log log = Log.open(disk, OPTIONS).orElseThrow().log();
+            disk.crashAtOperation(disk.operations() + crashPoint);
+            boolean truncationReturned = false;
+            try {
+                log.truncateAfter(4);
+                truncationReturned = true;
+                replaceSuffix(log, seed);
+                disk.crash();
+            } catch (SimulatedCrash expected) {
+                // Crashed during the truncation or the appends after it.
+            }
+            Log recovered = Log.open(new FaultyDisk(medium, seed, FaultModel.CRASH_ONLY), OPTIONS).orElseThrow().log();
+            String where = "seed " + seed + ", crash point " + crashPoint;
+            for (long index = 0; index <= recovered.durableIndex(); index++) {
+                Entry entry = recovered.read(index);
+                if (index <= 4) {
+                    assertEquals(old.get((int) index), entry, where + ": kept entry " + index);
+                } else if (truncationReturned) {
+                    assertEquals(2, entry.view(), where + ": old entry " + index + " came back after truncation");
+                } else {
+                    assertEquals(old.get((int) index), entry, where + ": entry " + index);
+                }
+            }
+            if (!truncationReturned) {
+                long last = recovered.durableIndex();
+                assertTrue(last == 4 || last == 9, where + ": the old suffix is whole or gone, not cut at " + last);
+            }
+        }
+    }
+
+    private static void replaceSuffix(Log log, long seed) {
+        for (int i = 5; i < 8; i++) {
+            log.append(2, i, new UUID(seed, 100 + i), i, new byte[] {(byte) (100 + i)});
+        }
+        log.barrier();
+    }
+
     /** What the crashes of one seed exercised. */
     static final class Coverage {
         int tornTails;
