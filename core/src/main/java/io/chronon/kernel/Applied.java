@@ -1,0 +1,28 @@
+package io.chronon.kernel;
+
+import java.util.Objects;
+
+/** What {@link ChrApplication#apply} decided: accepted with a new state and a result, or rejected. */
+public sealed interface Applied<S, R> {
+
+    static <S, R> Applied<S, R> accept(S state, R result) {
+        return new Accepted<>(state, result);
+    }
+
+    static <S, R> Applied<S, R> reject(String code, String message) {
+        return new Rejected<>(new Rejection(code, message));
+    }
+
+    record Accepted<S, R>(S state, R result) implements Applied<S, R> {
+        public Accepted {
+            Objects.requireNonNull(state, "an accepted command yields a state");
+            Objects.requireNonNull(result, "an accepted command yields a result");
+        }
+    }
+
+    record Rejected<S, R>(Rejection rejection) implements Applied<S, R> {
+        public Rejected {
+            Objects.requireNonNull(rejection, "rejection");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.chronon.kernel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * An application that Chronon replicates: a deterministic state machine.
+ *
+ * <p>The kernel calls it from one thread only, in log order, so it has no thread-safety duties and
+ * no leader callbacks. Its state must be <b>immutable</b> (records and persistent collections such as
+ * {@link PersistentMap}): {@link #apply} returns a new state and leaves the one it was given as it
+ * was. That is how a rejection or an exception leaves the state unchanged on every replica, and how
+ * the history of versions stays cheap to keep.
+ *
+ * <p>Determinism rules: {@code apply} sees only the state, the command and the {@link ApplyContext}
+ * (consensus time and a seed, never the wall clock or a random source of its own); it iterates only
+ * ordered collections; it uses {@link StrictMath}, not {@link Math}, for floating point.
+ *
+ * @param <S> the state
+ * @param <C> commands (change the state, go through the log)
+ * @param <Q> queries (read the state, never logged)
+ * @param <R> results of commands and queries
+ */
+public interface ChrApplication<S, C, Q, R> {
+
+    /** The state before the first command. */
+    S genesis();
+
+    /**
+     * Applies one committed command. Return {@link Applied#accept} with the new state and the result,
+     * or {@link Applied#reject} for a deterministic "no" (the log index is consumed, the state stays).
+     * A {@link RuntimeException} is recorded as a failed entry with the state unchanged, the same on
+     * every replica; an {@link Error} crashes the replica, which then recovers.
+     */
+    Applied<S, R> apply(S state, C command, ApplyContext context);
+
+    /** Answers a query against a state. Must not change anything. */
+    R query(S state, Q query);
+
+    Codec<C> commands();
+
+    Codec<Q> queries();
+
+    Codec<R> results();
+
+    /** The version of the snapshot encoding {@link #writeSnapshot} produces. */
+    int snapshotSchemaVersion();
+
+    /** Writes a state in the current snapshot encoding. */
+    void writeSnapshot(S state, OutputStream out) throws IOException;
+
+    /** Reads a state written with the given schema version (this or an older one). */
+    S readSnapshot(InputStream in, int schemaVersion) throws IOException;
+}
