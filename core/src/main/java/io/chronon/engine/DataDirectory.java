@@ -48,11 +48,22 @@ public final class DataDirectory implements AutoCloseable {
      */
     public static DataDirectory open(Disk disk, LogOptions options, Supplier<UUID> newClusterId,
                                      Supplier<UUID> newLogId) {
+        return open(disk, options, newClusterId, newLogId, false);
+    }
+
+    /**
+     * Like {@link #open(Disk, LogOptions, Supplier, Supplier)}, but an empty directory joins a cluster
+     * that already exists (a replaced disk): its manifest says from the start, durably, that the
+     * replica is recovering, so a crash before recovery completes cannot make an empty log look like
+     * an intact one.
+     */
+    public static DataDirectory open(Disk disk, LogOptions options, Supplier<UUID> newClusterId,
+                                     Supplier<UUID> newLogId, boolean joiningExistingCluster) {
         Optional<Manifest> existing = Manifest.open(disk);
         SnapshotStore snapshots = new SnapshotStore(disk);
         Optional<LogRecovery> recovery = Log.open(disk, options);
         if (existing.isEmpty()) {
-            return bootstrap(disk, options, snapshots, recovery, newClusterId.get(), newLogId);
+            return bootstrap(disk, options, snapshots, recovery, newClusterId.get(), newLogId, joiningExistingCluster);
         }
         Manifest manifest = existing.get();
         LogRecovery opened = recovery.orElseThrow(() -> new StorageCorruptionException(
@@ -63,7 +74,8 @@ public final class DataDirectory implements AutoCloseable {
     }
 
     private static DataDirectory bootstrap(Disk disk, LogOptions options, SnapshotStore snapshots,
-                                           Optional<LogRecovery> recovery, UUID clusterId, Supplier<UUID> newLogId) {
+                                           Optional<LogRecovery> recovery, UUID clusterId, Supplier<UUID> newLogId,
+                                           boolean joiningExistingCluster) {
         if (recovery.isPresent()) {
             Log leftover = recovery.get().log();
             if (leftover.durableIndex() >= leftover.firstIndex()) {
@@ -83,7 +95,8 @@ public final class DataDirectory implements AutoCloseable {
             throw new StorageCorruptionException("there are snapshots but no manifest: this data directory is damaged");
         }
         Log log = Log.create(disk, options, newLogId.get());
-        Manifest manifest = Manifest.create(disk, ManifestState.bootstrap(clusterId));
+        Manifest manifest = Manifest.create(disk, joiningExistingCluster ? ManifestState.joining(clusterId)
+                : ManifestState.bootstrap(clusterId));
         return new DataDirectory(manifest, log, snapshots, List.of(), true);
     }
 

@@ -72,6 +72,11 @@ public final class FaultyDisk implements Disk {
         crashAtOperation = n;
     }
 
+    /** Cancels a crash scheduled with {@link #crashAtOperation(long)}. */
+    public synchronized void cancelScheduledCrash() {
+        crashAtOperation = -1;
+    }
+
     /** The next barrier fails with EIO. */
     public synchronized void failNextBarrier() {
         failNextBarrier = true;

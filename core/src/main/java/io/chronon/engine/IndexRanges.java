@@ -21,6 +21,12 @@ final class IndexRanges {
         return range != null && range.getValue() >= index;
     }
 
+    /** Whether any index in [first, last] is in the set. */
+    boolean intersects(long first, long last) {
+        Map.Entry<Long, Long> range = ranges.floorEntry(last);
+        return range != null && range.getValue() >= first;
+    }
+
     void add(long first, long last) {
         Invariants.check(first <= last, "empty range [%s, %s]", first, last);
         Map.Entry<Long, Long> before = ranges.floorEntry(first);

@@ -42,6 +42,8 @@ public final class Log implements AutoCloseable {
     /** The lowest index each open {@link LogReader} may still read: compaction stays below them. */
     private final java.util.TreeMap<Long, Integer> readerFloors = new java.util.TreeMap<>();
     private long firstIndex;
+    /** The hash the entry at firstIndex links to (the hash of entry firstIndex − 1), if known. */
+    private Hash anchorHash;
     /** One past the last durable entry. */
     private long durableNext;
 
@@ -61,8 +63,8 @@ public final class Log implements AutoCloseable {
     private boolean failed;
 
     private Log(Disk disk, LogOptions options, UUID logId, List<Segment> segments, LogPositions positions,
-                IndexRanges damaged, long firstIndex, long nextIndex, Hash tailHash, long lastView, long nextSequence,
-                long writePosition) {
+                IndexRanges damaged, long firstIndex, Hash anchorHash, long nextIndex, Hash tailHash, long lastView,
+                long nextSequence, long writePosition) {
         this.disk = disk;
         this.options = options;
         this.logId = logId;
@@ -70,6 +72,7 @@ public final class Log implements AutoCloseable {
         this.positions = positions;
         this.damaged = damaged;
         this.firstIndex = firstIndex;
+        this.anchorHash = anchorHash;
         this.durableNext = nextIndex;
         this.nextIndex = nextIndex;
         this.tailHash = tailHash;
@@ -99,7 +102,7 @@ public final class Log implements AutoCloseable {
             }
         }
         Log log = new Log(disk, options, logId, new ArrayList<>(), new LogPositions(baseIndex), new IndexRanges(),
-                baseIndex, baseIndex, baseHash, 0, 0, BLOCK);
+                baseIndex, baseHash, baseIndex, baseHash, 0, 0, BLOCK);
         log.createSegment(0, baseIndex, baseHash);
         return log;
     }
@@ -111,8 +114,8 @@ public final class Log implements AutoCloseable {
             return Optional.empty();
         }
         Log log = new Log(disk, options, result.logId(), new ArrayList<>(result.segments()), result.positions(),
-                result.damaged(), result.firstIndex(), result.nextIndex(), result.tailHash(), result.lastView(),
-                result.nextSequence(), result.writePosition());
+                result.damaged(), result.firstIndex(), result.anchorHash(), result.nextIndex(), result.tailHash(),
+                result.lastView(), result.nextSequence(), result.writePosition());
         return Optional.of(new LogRecovery(log, List.copyOf(result.findings())));
     }
 
@@ -401,6 +404,9 @@ public final class Log implements AutoCloseable {
         if (index >= firstIndex() && !isDamaged(index)) {
             return read(index).hash();
         }
+        if (index == firstIndex() - 1 && anchorHash != null) {
+            return anchorHash;
+        }
         throw new IllegalStateException("the hash of entry " + index + " is unknown: it and its successor are "
                 + "damaged; repair them first");
     }
@@ -513,7 +519,9 @@ public final class Log implements AutoCloseable {
                 retired.add(removed);
                 // A segment created after a truncation can start below the first index: the entries
                 // it holds below it were already compacted, so the first index only moves forward.
-                firstIndex = Math.max(firstIndex, segments.getFirst().baseIndex);
+                long newFirst = Math.max(firstIndex, segments.getFirst().baseIndex);
+                anchorHash = newFirst == firstIndex ? anchorHash : segments.getFirst().baseHash;
+                firstIndex = newFirst;
                 positions.dropBefore(firstIndex);
                 damaged.removeBelow(firstIndex);
             }

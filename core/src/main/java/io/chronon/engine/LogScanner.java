@@ -31,7 +31,7 @@ final class LogScanner {
     /** What recovery rebuilt. */
     record Result(UUID logId, List<Segment> segments, LogPositions positions, long firstIndex, long nextIndex,
                   Hash tailHash, long lastView, long nextSequence, long writePosition, IndexRanges damaged,
-                  List<RecoveryFinding> findings) {}
+                  List<RecoveryFinding> findings, Hash anchorHash) {}
 
     private sealed interface Item {
         Segment segment();
@@ -54,6 +54,8 @@ final class LogScanner {
     // Replay state.
     private LogPositions positions;
     private long firstIndex = -1;
+    /** The hash the entry at firstIndex links to, once known. */
+    private Hash anchorHash;
     private long expectedIndex;
     private Hash tailHash;
     private boolean tailKnown;
@@ -357,6 +359,9 @@ final class LogScanner {
             Entry.HeaderRead.Valid entry = walk.entry;
             checkLink(entry);
             long index = entry.index();
+            if (index == firstIndex && anchorHash == null) {
+                anchorHash = entry.previousHash();
+            }
             if (index >= firstIndex) {
                 positions.set(index, walk.payloadIntact ? walk.packedPosition() : LogPositions.UNKNOWN);
             }
@@ -370,6 +375,9 @@ final class LogScanner {
             expectedIndex = index + 1;
         }
         if (walk.unreadableFrom >= 0) {
+            if (walk.unreadableFrom == firstIndex && anchorHash == null && tailKnown) {
+                anchorHash = tailHash;
+            }
             RecoveryFinding.Damage damage = batch.trailerIntact()
                     ? new RecoveryFinding.ChecksumMismatch(walk.unreadableFrom, header.lastIndex(),
                             batch.segment().name(), batch.position())
@@ -405,6 +413,11 @@ final class LogScanner {
     }
 
     private void truncateState(long keep, Hash hash, long view) {
+        if (keep == firstIndex - 1) {
+            anchorHash = hash;
+        } else if (keep < firstIndex - 1) {
+            anchorHash = null;
+        }
         positions.truncateAfter(keep);
         damaged.removeAbove(keep);
         expectedIndex = keep + 1;
@@ -469,8 +482,15 @@ final class LogScanner {
                     + "hash its next entry must link to");
         }
         positions.truncateAfter(expectedIndex - 1);
+        // Damage in entries that a later truncation removed, or that a repair replaced, is gone.
+        findings.removeIf(finding -> finding instanceof RecoveryFinding.Damage damage
+                && !(damage instanceof RecoveryFinding.LostTail)
+                && !damaged.intersects(damage.firstIndex(), damage.lastIndex()));
+        if (anchorHash == null) {
+            anchorHash = expectedIndex == firstIndex ? tailHash : segments.getFirst().baseHash;
+        }
         return new Result(logId, segments, positions, firstIndex, expectedIndex, tailHash, lastView,
-                expectedSequence, writePosition, damaged, findings);
+                expectedSequence, writePosition, damaged, findings, anchorHash);
     }
 
     /**

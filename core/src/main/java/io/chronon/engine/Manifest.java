@@ -15,7 +15,7 @@ import java.util.UUID;
  * <pre>
  *   0  u32  CRC-32C of bytes [4, 128)
  *   4  u32  magic "CHRM"
- *   8  u16  format version (1)   10  u16 reserved   12  u32 reserved
+ *   8  u16  format version (1)   10  u16 reserved   12  u32 flags (bit 0: recovering)
  *  16  u128 cluster id
  *  32  u64  update sequence
  *  40  u64  view                 48  u64  last normal view
@@ -78,7 +78,12 @@ public final class Manifest {
             throw new StorageCorruptionException("manifest has an unknown magic or format version");
         }
         UUID clusterId = new UUID(buffer.getLong(16), buffer.getLong(24));
-        ManifestState state = new ManifestState(clusterId, buffer.getLong(40), buffer.getLong(48), buffer.getLong(56));
+        int flags = buffer.getInt(12);
+        if ((flags & ~1) != 0) {
+            throw new StorageCorruptionException("manifest has unknown flags " + Integer.toHexString(flags));
+        }
+        ManifestState state = new ManifestState(clusterId, buffer.getLong(40), buffer.getLong(48), buffer.getLong(56),
+                (flags & 1) != 0);
         return Optional.of(new Manifest(disk, state, buffer.getLong(32)));
     }
 
@@ -105,6 +110,7 @@ public final class Manifest {
         ByteBuffer buffer = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buffer.putInt(4, MAGIC);
         buffer.putShort(8, FORMAT_VERSION);
+        buffer.putInt(12, next.recovering() ? 1 : 0);
         buffer.putLong(16, next.clusterId().getMostSignificantBits());
         buffer.putLong(24, next.clusterId().getLeastSignificantBits());
         buffer.putLong(32, nextSequence);

@@ -10,8 +10,11 @@ import java.util.UUID;
  *
  * @param commitIndex the highest index known committed, or {@link #NO_COMMIT} before the first commit
  *                    ("nothing committed" is not "index 0 committed")
+ * @param recovering  the replica may have lost entries it acknowledged (damage, a replaced disk) and
+ *                    has not yet recovered them from its peers; until it has, it must not vote or
+ *                    acknowledge, across restarts too
  */
-public record ManifestState(UUID clusterId, long view, long lastNormalView, long commitIndex) {
+public record ManifestState(UUID clusterId, long view, long lastNormalView, long commitIndex, boolean recovering) {
 
     public static final long NO_COMMIT = -1;
 
@@ -23,24 +26,25 @@ public record ManifestState(UUID clusterId, long view, long lastNormalView, long
         Invariants.check(commitIndex >= NO_COMMIT, "commit index must be NO_COMMIT or an index: %s", commitIndex);
     }
 
-    /** The state of a replica that has just joined a new cluster. */
+    /** The state of a replica that has just started a new cluster. */
     public static ManifestState bootstrap(UUID clusterId) {
-        return new ManifestState(clusterId, 0, 0, NO_COMMIT);
+        return new ManifestState(clusterId, 0, 0, NO_COMMIT, false);
+    }
+
+    /** The state of a replica with a new, empty disk joining a cluster that already exists. */
+    public static ManifestState joining(UUID clusterId) {
+        return new ManifestState(clusterId, 0, 0, NO_COMMIT, true);
     }
 
     public boolean hasCommit() {
         return commitIndex != NO_COMMIT;
     }
 
-    public ManifestState withView(long newView) {
-        return new ManifestState(clusterId, newView, lastNormalView, commitIndex);
-    }
-
-    public ManifestState withNormalView(long newView) {
-        return new ManifestState(clusterId, newView, newView, commitIndex);
-    }
-
     public ManifestState withCommitIndex(long newCommitIndex) {
-        return new ManifestState(clusterId, view, lastNormalView, newCommitIndex);
+        return new ManifestState(clusterId, view, lastNormalView, newCommitIndex, recovering);
+    }
+
+    public ManifestState withRecovering(boolean nowRecovering) {
+        return new ManifestState(clusterId, view, lastNormalView, commitIndex, nowRecovering);
     }
 }

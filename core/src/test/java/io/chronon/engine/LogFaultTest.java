@@ -279,6 +279,41 @@ class LogFaultTest {
     }
 
     @Test
+    void rotInEntriesThatWereTruncatedAwayIsNoLongerDamage() {
+        MemoryDisk disk = new MemoryDisk();
+        List<Entry> entries = writeBatches(disk, 3, 3, 64);
+        disk.flipBit(SEGMENT, offsetOf(disk, entries.get(5)) + Entry.HEADER_BYTES + 1, 2);
+        LogRecovery damaged = Log.open(disk, OPTIONS).orElseThrow();
+        assertEquals(List.of(new Log.IndexRange(5, 5)), damaged.log().damagedRanges());
+        Log log = damaged.log();
+        log.truncateAfter(4);
+        log.append(2, 0, CLIENT, 50, new byte[] {5});
+        log.barrier();
+        log.close();
+        LogRecovery reopened = Log.open(disk, OPTIONS).orElseThrow();
+        assertTrue(reopened.intact(), "the rotten entry was truncated away: " + reopened.findings());
+        assertEquals(5, reopened.log().durableIndex());
+    }
+
+    /** Found by the simulator (seed 241): the hash before a damaged first entry was unknown. */
+    @Test
+    void aLogWhoseFirstEntryIsDamagedCanBeTruncatedToNothing() {
+        MemoryDisk disk = new MemoryDisk();
+        List<Entry> entries = writeBatches(disk, 2, 2, 64);
+        disk.flipBit(SEGMENT, offsetOf(disk, entries.getFirst()) + 3, 1);
+        Log log = Log.open(disk, OPTIONS).orElseThrow().log();
+        assertEquals(List.of(new Log.IndexRange(0, 1)), log.damagedRanges());
+        log.truncateAfter(-1);
+        Entry fresh = log.append(3, 0, CLIENT, 9, new byte[] {9});
+        assertEquals(Hash.ZERO, fresh.previousHash());
+        log.barrier();
+        log.close();
+        LogRecovery reopened = Log.open(disk, OPTIONS).orElseThrow();
+        assertTrue(reopened.intact(), reopened.findings().toString());
+        assertEquals(fresh, reopened.log().read(0));
+    }
+
+    @Test
     void aReadThatFindsRotMarksTheEntryDamaged() {
         MemoryDisk disk = new MemoryDisk();
         List<Entry> entries = writeBatches(disk, 2, 2, 64);

@@ -26,30 +26,34 @@ class ManifestTest {
         Manifest manifest = Manifest.create(disk, ManifestState.bootstrap(CLUSTER));
         assertEquals(ManifestState.bootstrap(CLUSTER), Manifest.open(disk).orElseThrow().state());
         assertFalse(manifest.state().hasCommit(), "nothing is committed at bootstrap");
-        ManifestState next = new ManifestState(CLUSTER, 4, 3, 0);
+        ManifestState next = new ManifestState(CLUSTER, 4, 3, 0, false);
         manifest.update(next);
         assertEquals(next, Manifest.open(disk).orElseThrow().state());
         assertTrue(next.hasCommit(), "index 0 committed is not 'nothing committed'");
         assertEquals(List.of(Manifest.FILE), disk.list());
+        manifest.update(next.withRecovering(true));
+        assertTrue(Manifest.open(disk).orElseThrow().state().recovering(), "the recovering flag is durable");
+        assertFalse(ManifestState.bootstrap(CLUSTER).recovering());
+        assertTrue(ManifestState.joining(CLUSTER).recovering(), "a replaced disk joins as recovering");
     }
 
     @Test
     void viewsAndTheCommitIndexNeverGoBackwards() {
-        Manifest manifest = Manifest.create(new MemoryDisk(), new ManifestState(CLUSTER, 5, 5, 10));
-        assertThrows(InvariantViolation.class, () -> manifest.update(new ManifestState(CLUSTER, 4, 4, 10)));
-        assertThrows(InvariantViolation.class, () -> manifest.update(new ManifestState(CLUSTER, 6, 4, 10)));
-        assertThrows(InvariantViolation.class, () -> manifest.update(new ManifestState(CLUSTER, 5, 5, 9)));
+        Manifest manifest = Manifest.create(new MemoryDisk(), new ManifestState(CLUSTER, 5, 5, 10, false));
+        assertThrows(InvariantViolation.class, () -> manifest.update(new ManifestState(CLUSTER, 4, 4, 10, false)));
+        assertThrows(InvariantViolation.class, () -> manifest.update(new ManifestState(CLUSTER, 6, 4, 10, false)));
+        assertThrows(InvariantViolation.class, () -> manifest.update(new ManifestState(CLUSTER, 5, 5, 9, false)));
         assertThrows(InvariantViolation.class,
-                () -> manifest.update(new ManifestState(new UUID(1, 1), 6, 6, 10)));
-        assertThrows(InvariantViolation.class, () -> new ManifestState(CLUSTER, 3, 4, 0),
+                () -> manifest.update(new ManifestState(new UUID(1, 1), 6, 6, 10, false)));
+        assertThrows(InvariantViolation.class, () -> new ManifestState(CLUSTER, 3, 4, 0, false),
                 "the last normal view cannot exceed the view");
-        assertEquals(new ManifestState(CLUSTER, 5, 5, 10), manifest.state());
+        assertEquals(new ManifestState(CLUSTER, 5, 5, 10, false), manifest.state());
     }
 
     @Test
     void aCorruptManifestIsRefusedNotGuessed() {
         MemoryDisk disk = new MemoryDisk();
-        Manifest.create(disk, new ManifestState(CLUSTER, 2, 2, 7));
+        Manifest.create(disk, new ManifestState(CLUSTER, 2, 2, 7, false));
         for (int bit = 0; bit < 128 * 8; bit += 13) {
             MemoryDisk copy = disk.copy();
             copy.flipBit(Manifest.FILE, bit / 8, bit % 8);
@@ -66,10 +70,11 @@ class ManifestTest {
     void aCrashAtAnyPointOfAnUpdateLeavesTheOldOrTheNewState() {
         List<ManifestState> states = List.of(
                 ManifestState.bootstrap(CLUSTER),
-                new ManifestState(CLUSTER, 1, 0, ManifestState.NO_COMMIT),
-                new ManifestState(CLUSTER, 1, 1, 0),
-                new ManifestState(CLUSTER, 3, 1, 5),
-                new ManifestState(CLUSTER, 3, 3, 9));
+                new ManifestState(CLUSTER, 1, 0, ManifestState.NO_COMMIT, false),
+                new ManifestState(CLUSTER, 1, 1, 0, false),
+                new ManifestState(CLUSTER, 3, 1, 5, false),
+                new ManifestState(CLUSTER, 3, 3, 9, true),
+                new ManifestState(CLUSTER, 4, 4, 12, false));
         long operations = runUpdates(new FaultyDisk(new MemoryDisk(), 0, FaultModel.CRASH_ONLY), states, null);
         int sawOld = 0;
         int sawNew = 0;

@@ -20,11 +20,11 @@ import io.chronon.engine.Hash;
 import io.chronon.engine.InvariantViolation;
 import org.junit.jupiter.api.Test;
 
-class ExecutorTest {
+public class ExecutorTest {
     private static final UUID CLIENT = new UUID(3, 3);
 
     /** A counter: "add N" adds, "reject" rejects, "throw" throws, "oom" throws an Error. */
-    static final class Counter implements ChrApplication<Long, String, String, String> {
+    public static final class Counter implements ChrApplication<Long, String, String, String> {
         final List<Long> seeds = new ArrayList<>();
 
         @Override

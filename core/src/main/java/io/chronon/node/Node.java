@@ -1,0 +1,192 @@
+package io.chronon.node;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import io.chronon.engine.Entry;
+import io.chronon.kernel.Envelope;
+import io.chronon.kernel.Executor;
+import io.chronon.kernel.Outcome;
+import io.chronon.kernel.SessionTable;
+import io.chronon.vsr.Message;
+import io.chronon.vsr.Output;
+import io.chronon.vsr.Replica;
+import io.chronon.vsr.StorageEvent;
+
+/**
+ * A replica and the executor of its application, composed without I/O: the one thing a driver
+ * steps. The replica decides what is committed; this class applies committed entries, answers the
+ * clients waiting on them, answers retries of applied requests from the session table without
+ * proposing them again, and holds linearizable reads until the state reflects the index the replica
+ * granted them at. Drivers perform the {@link NodeOutput}s and feed back storage events.
+ *
+ * <p>Like the replica it is single-threaded and deterministic; the replica only hands committed
+ * entries out, and only this class calls the executor (as etcd's raft hands {@code Ready} to its
+ * application).
+ */
+public final class Node {
+    private final Replica replica;
+    private final Executor<?, ?, ?, ?> executor;
+    private final List<NodeOutput> outputs = new ArrayList<>();
+    /** Client commands placed in the log, by index, waiting for it to be applied. */
+    private final TreeMap<Long, List<Long>> waitingOnIndex = new TreeMap<>();
+    /** Linearizable queries granted at an index not yet applied. */
+    private final TreeMap<Long, List<PendingRead>> readsOnIndex = new TreeMap<>();
+    private final Map<Long, byte[]> queries = new HashMap<>();
+    private final List<Executor.Result> applied = new ArrayList<>();
+
+    private record PendingRead(long readId, byte[] query) {}
+
+    public Node(Replica replica, Executor<?, ?, ?, ?> executor) {
+        this.replica = replica;
+        this.executor = executor;
+        drain();
+    }
+
+    public Replica replica() {
+        return replica;
+    }
+
+    public Executor<?, ?, ?, ?> executor() {
+        return executor;
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    public void receive(Message message) {
+        replica.receive(message);
+        drain();
+    }
+
+    public void tick() {
+        replica.tick();
+        drain();
+    }
+
+    public void storage(StorageEvent event) {
+        replica.storage(event);
+        drain();
+    }
+
+    /**
+     * A client command: answered from the session if it was already applied, else proposed. This
+     * replica's state may lag the log, so only what stays true as it catches up is answered here (a
+     * saved outcome, a request number older than the latest); whether a session expired is decided
+     * when the command is applied, the same on every replica.
+     */
+    public void command(long requestId, UUID client, long requestNumber, byte[] command) {
+        SessionTable.Check check = executor.sessions().check(client, requestNumber);
+        switch (check) {
+            case SessionTable.Check.Duplicate duplicate -> outputs.add(new NodeOutput.Reply(requestId,
+                    new NodeOutput.Answer.Done(executor.sessions().get(client).index(), replica.view(),
+                            duplicate.outcome())));
+            case SessionTable.Check.Stale stale -> outputs.add(new NodeOutput.Reply(requestId,
+                    new NodeOutput.Answer.Done(-1, replica.view(), new Outcome.StaleRequest(stale.latestRequestNumber()))));
+            case SessionTable.Check.Expired expired ->
+                    replica.submit(new Replica.Request(requestId, client, requestNumber, Envelope.command(command)));
+            case SessionTable.Check.Fresh fresh ->
+                    replica.submit(new Replica.Request(requestId, client, requestNumber, Envelope.command(command)));
+        }
+        drain();
+    }
+
+    /** A linearizable query: answered once the primary confirms it leads and the state caught up. */
+    public void query(long readId, byte[] query) {
+        queries.put(readId, query);
+        replica.read(readId);
+        drain();
+    }
+
+    /** A query answered from this replica's state as it is, without asking anyone: may be stale. */
+    public NodeOutput.ReadAnswer queryLocal(byte[] query) {
+        return answer(query);
+    }
+
+    /** Takes the outputs produced so far. */
+    public List<NodeOutput> drainOutputs() {
+        List<NodeOutput> drained = List.copyOf(outputs);
+        outputs.clear();
+        return drained;
+    }
+
+    /** Takes the results of the entries applied so far (for checkers and the time-travel recorder). */
+    public List<Executor.Result> drainApplied() {
+        List<Executor.Result> drained = List.copyOf(applied);
+        applied.clear();
+        return drained;
+    }
+
+    // ---------------------------------------------------------------- replica outputs
+
+    private void drain() {
+        for (Output output : replica.drainOutputs()) {
+            switch (output) {
+                case Output.Send send -> outputs.add(new NodeOutput.Send(send.to(), send.message()));
+                case Output.Persist persist -> outputs.add(new NodeOutput.Storage(persist));
+                case Output.Truncate truncate -> outputs.add(new NodeOutput.Storage(truncate));
+                case Output.SaveState save -> outputs.add(new NodeOutput.Storage(save));
+                case Output.Load load -> outputs.add(new NodeOutput.Storage(load));
+                case Output.Commit commit -> apply(commit.entries());
+                case Output.Proposed proposed ->
+                        waitingOnIndex.computeIfAbsent(proposed.index(), index -> new ArrayList<>())
+                                .add(proposed.requestId());
+                case Output.Refused refused -> outputs.add(new NodeOutput.Reply(refused.requestId(),
+                        new NodeOutput.Answer.Refused(refused.refusal(), refused.primaryHint())));
+                case Output.Discarded discarded -> discardAfter(discarded.afterIndex());
+                case Output.ReadReady ready -> readReady(ready.readId(), ready.index());
+                case Output.ReadRefused refused -> {
+                    queries.remove(refused.readId());
+                    outputs.add(new NodeOutput.ReadReply(refused.readId(),
+                            new NodeOutput.ReadAnswer.Refused(refused.refusal(), refused.primaryHint())));
+                }
+            }
+        }
+    }
+
+    private void apply(List<Entry> entries) {
+        for (Entry entry : entries) {
+            Executor.Result result = executor.apply(entry);
+            applied.add(result);
+            List<Long> waiting = waitingOnIndex.remove(entry.index());
+            if (waiting != null) {
+                for (long requestId : waiting) {
+                    outputs.add(new NodeOutput.Reply(requestId,
+                            new NodeOutput.Answer.Done(entry.index(), entry.view(), result.outcome())));
+                }
+            }
+            List<PendingRead> reads = readsOnIndex.remove(entry.index());
+            if (reads != null) {
+                reads.forEach(read -> outputs.add(new NodeOutput.ReadReply(read.readId(), answer(read.query()))));
+            }
+        }
+    }
+
+    /** Entries after {@code index} left the log uncommitted: their outcome is unknown here. */
+    private void discardAfter(long index) {
+        for (List<Long> waiting : waitingOnIndex.tailMap(index, false).values()) {
+            waiting.forEach(requestId -> outputs.add(new NodeOutput.Reply(requestId, new NodeOutput.Answer.Unknown())));
+        }
+        waitingOnIndex.tailMap(index, false).clear();
+    }
+
+    private void readReady(long readId, long index) {
+        byte[] query = queries.remove(readId);
+        if (executor.appliedIndex() >= index) {
+            outputs.add(new NodeOutput.ReadReply(readId, answer(query)));
+        } else {
+            readsOnIndex.computeIfAbsent(index, key -> new ArrayList<>()).add(new PendingRead(readId, query));
+        }
+    }
+
+    private NodeOutput.ReadAnswer answer(byte[] query) {
+        try {
+            return new NodeOutput.ReadAnswer.Done(executor.appliedIndex(), executor.query(query));
+        } catch (IllegalArgumentException e) {
+            return new NodeOutput.ReadAnswer.Malformed(e.getMessage());
+        }
+    }
+}

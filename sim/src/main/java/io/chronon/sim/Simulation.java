@@ -1,0 +1,422 @@
+package io.chronon.sim;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+import io.chronon.engine.DryRunDisk;
+import io.chronon.engine.Entry;
+import io.chronon.engine.EntryUnavailableException;
+import io.chronon.engine.Hash;
+import io.chronon.engine.Log;
+import io.chronon.examples.kv.KvApplication;
+import io.chronon.kernel.Executor;
+import io.chronon.sim.check.History;
+import io.chronon.sim.check.LinearizabilityChecker;
+import io.chronon.sim.check.Verdict;
+import io.chronon.vsr.InjectedBug;
+import io.chronon.vsr.Replica;
+import io.chronon.vsr.ReplicaConfig;
+
+/**
+ * One deterministic run of a whole cluster from one seed: replicas (the production node, replica,
+ * log, manifest and executor), clients, a faulty network, faulty disks and a nemesis, in one thread.
+ *
+ * <p>The run has two phases. In the fault phase the nemesis crashes replicas (also inside storage
+ * operations and all at once), pauses them, partitions and degrades the network, stalls disks,
+ * skews clocks, replaces disks and rots bits, within the fault model: at most f replicas have lost
+ * state at any time. In the calm phase every fault is healed and every replica restarted, and the
+ * cluster must finish every client operation and converge.
+ *
+ * <p>Checkers: replicas never apply different histories (their chained digests agree at every
+ * index); every acknowledged write is in the committed log; client histories are linearizable; all
+ * operations started in the calm phase complete; in the end all replicas agree.
+ */
+public final class Simulation {
+    /**
+     * What to simulate. Times are simulated nanoseconds. {@code bugs}: protocol bugs the replicas
+     * are told to have, to prove the checkers catch them (empty for real runs).
+     */
+    public record Options(long seed, int replicas, int clients, long faultNanos, long calmNanos,
+                          Set<InjectedBug> bugs, boolean nemesis) {
+        /** A random fault schedule from the seed. */
+        public static Options standard(long seed, int replicas) {
+            return new Options(seed, replicas, 4, 6_000_000_000L, 6_000_000_000L, Set.of(), true);
+        }
+
+        /** No nemesis: a test schedules the faults itself. */
+        public static Options scripted(long seed, int replicas, long faultNanos, long calmNanos) {
+            return new Options(seed, replicas, 3, faultNanos, calmNanos, Set.of(), false);
+        }
+
+        public Options withBugs(Set<InjectedBug> injected) {
+            return new Options(seed, replicas, clients, faultNanos, calmNanos, injected, nemesis);
+        }
+    }
+
+    /** How a run ended. {@code trace} holds the last events before a failure. */
+    public record Result(long seed, boolean passed, String failure, List<String> trace, long operations,
+                         long faults) {}
+
+    private static final class Failure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Failure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    final EventLoop loop = new EventLoop();
+    final SimNetwork network;
+    final KvApplication kv = new KvApplication();
+    final UUID cluster;
+    private final Options options;
+    private final SplittableRandom random;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final List<SimClient> clients = new ArrayList<>();
+    private final History.Builder history = History.builder();
+    private final Map<Long, Hash> digests = new HashMap<>();
+    private final Map<Long, String> acknowledged = new HashMap<>();
+    private final ArrayDeque<String> trace = new ArrayDeque<>();
+    private final boolean[] stateLost;
+    private long requestIds;
+    private long faults;
+    private long calmStartsAt;
+
+    public Simulation(Options options) {
+        this.options = options;
+        this.random = new SplittableRandom(options.seed());
+        this.cluster = new UUID(0xC1057E12L, options.seed());
+        this.network = new SimNetwork(loop, random.split(), options.replicas());
+        this.stateLost = new boolean[options.replicas()];
+        for (int id = 0; id < options.replicas(); id++) {
+            nodes.add(new SimNode(id, this, random.nextLong()));
+        }
+        network.connect(nodes);
+        for (int id = 0; id < options.clients(); id++) {
+            clients.add(new SimClient(id, this, random.nextLong()));
+        }
+    }
+
+    /** Runs the simulation of one seed. */
+    public static Result run(Options options) {
+        return new Simulation(options).run();
+    }
+
+    /** Runs this simulation (its scripted faults, if any, scheduled beforehand with {@link #at}). */
+    Result run() {
+        try {
+            nodes.forEach(SimNode::start);
+            clients.forEach(SimClient::start);
+            calmStartsAt = options.faultNanos();
+            if (options.nemesis()) {
+                scheduleNemesis();
+            }
+            loop.at(calmStartsAt, this::calm);
+            loop.runUntil(calmStartsAt + options.calmNanos());
+            checkEnd();
+        } catch (Failure failure) {
+            return new Result(options.seed(), false, failure.getMessage(), List.copyOf(trace), operations(), faults);
+        } catch (RuntimeException | Error e) {
+            return new Result(options.seed(), false, e.toString() + " at " + location(e), List.copyOf(trace),
+                    operations(), faults);
+        }
+        return new Result(options.seed(), true, null, List.of(), operations(), faults);
+    }
+
+    private static String location(Throwable e) {
+        for (StackTraceElement element : e.getStackTrace()) {
+            if (element.getClassName().startsWith("io.chronon")) {
+                return element.toString();
+            }
+        }
+        return "?";
+    }
+
+    private long operations() {
+        return clients.stream().mapToLong(SimClient::completed).sum();
+    }
+
+    // ---------------------------------------------------------------- scripted faults (tests)
+
+    /** Schedules an action (a fault, a check) at simulated time {@code nanos}. */
+    void at(long nanos, Runnable action) {
+        loop.at(nanos, action);
+    }
+
+    void crashFor(int node, long downNanos) {
+        crashAndRestart(nodes.get(node), downNanos);
+    }
+
+    void wipeFor(int node, long downNanos) {
+        stateLost[node] = true;
+        nodes.get(node).wipe();
+        loop.after(downNanos, () -> restart(nodes.get(node)));
+    }
+
+    /** The replica that is primary in normal status now, or −1. */
+    int currentPrimary() {
+        for (SimNode node : nodes) {
+            if (node.up() && node.node().replica().status() == Replica.Status.NORMAL
+                    && node.node().replica().isPrimary()) {
+                return node.id;
+            }
+        }
+        return -1;
+    }
+
+    // ---------------------------------------------------------------- shared with nodes and clients
+
+    int replicas() {
+        return options.replicas();
+    }
+
+    int clients() {
+        return options.clients();
+    }
+
+    SimNode node(int id) {
+        return nodes.get(id);
+    }
+
+    long newRequestId() {
+        return ++requestIds;
+    }
+
+    long nextRequestId() {
+        return requestIds + 1;
+    }
+
+    long stopIssuingAt() {
+        return calmStartsAt + options.calmNanos() - 2_500_000_000L;
+    }
+
+    History.Builder history() {
+        return history;
+    }
+
+    ReplicaConfig replicaConfig(int id) {
+        return new ReplicaConfig(cluster, options.replicas(), id, 3, 15, 15, 10, 60, 256, 64, 64 * 1024, 2_000,
+                128 * 1024, 4096, options.bugs());
+    }
+
+    void trace(int node, String line) {
+        if (trace.size() == 400) {
+            trace.removeFirst();
+        }
+        trace.add(String.format("%9.3f ms  r%d  %s", loop.now() / 1e6, node, line));
+    }
+
+    void fail(String message) {
+        throw new Failure(message);
+    }
+
+    /** Every replica's digest at an index must be the same: they applied the same history. */
+    void applied(int node, Executor.Result result) {
+        Hash known = digests.putIfAbsent(result.index(), result.digest());
+        if (known != null && !known.equals(result.digest())) {
+            fail("replica " + node + " applied a different history at index " + result.index()
+                    + " (digest " + result.digest().shortHex() + ", others " + known.shortHex() + ")");
+        }
+    }
+
+    /** A replica that lost state counts against f until its recovery is complete and durable. */
+    void checkReplica(int node, Replica replica, boolean durablyRecovering) {
+        if (replica.status() == Replica.Status.NORMAL && !durablyRecovering && stateLost[node]) {
+            stateLost[node] = false;
+            trace(node, "recovered its state");
+        }
+    }
+
+    void acknowledged(long index, UUID client, long requestNumber) {
+        acknowledged.put(index, client + "#" + requestNumber);
+    }
+
+    // ---------------------------------------------------------------- the nemesis
+
+    private void scheduleNemesis() {
+        long at = 200_000_000;
+        while (at < calmStartsAt) {
+            long when = at;
+            loop.at(when, this::fault);
+            at += 50_000_000 + random.nextLong(400_000_000);
+        }
+    }
+
+    private void fault() {
+        faults++;
+        int node = random.nextInt(options.replicas());
+        SimNode target = nodes.get(node);
+        int f = options.replicas() / 2;
+        switch (random.nextInt(13)) {
+            case 0, 1 -> crashAndRestart(target, 50_000_000 + random.nextLong(1_500_000_000));
+            case 2 -> crashAndRestart(primary(), 50_000_000 + random.nextLong(1_000_000_000));
+            case 3 -> target.crashInsideStorage();
+            case 4 -> {
+                trace(-1, "nemesis: every replica crashes");
+                nodes.forEach(each -> crashAndRestart(each, 20_000_000 + random.nextLong(800_000_000)));
+            }
+            case 5 -> target.pause(100_000_000 + random.nextLong(1_500_000_000));
+            case 6 -> partition();
+            case 7 -> {
+                int other = (node + 1 + random.nextInt(options.replicas() - 1)) % options.replicas();
+                network.cut(node, other);
+                trace(-1, "nemesis: link " + node + " -> " + other + " cut");
+                loop.after(300_000_000 + random.nextLong(1_500_000_000), this::heal);
+            }
+            case 8 -> {
+                network.degrade(0.05 + random.nextDouble() * 0.2, random.nextDouble() * 0.1,
+                        1_000_000 + random.nextLong(40_000_000));
+                trace(-1, "nemesis: network degraded");
+                loop.after(500_000_000 + random.nextLong(2_000_000_000), () -> {
+                    network.calm();
+                    trace(-1, "nemesis: network calm");
+                });
+            }
+            case 9 -> target.slowDisk(200_000_000 + random.nextLong(1_500_000_000));
+            case 10 -> target.skewClock((random.nextBoolean() ? 1 : -1) * random.nextLong(5_000_000_000L));
+            case 11, 12 -> {
+                if (lostStateCount() < f && !stateLost[node]) {
+                    stateLost[node] = true;
+                    if (random.nextBoolean()) {
+                        target.wipe();
+                    } else {
+                        target.crash();
+                        target.rot(1 + random.nextInt(3));
+                    }
+                    loop.after(50_000_000 + random.nextLong(1_000_000_000), () -> restart(target));
+                }
+            }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private long lostStateCount() {
+        long count = 0;
+        for (boolean lost : stateLost) {
+            count += lost ? 1 : 0;
+        }
+        return count;
+    }
+
+    private SimNode primary() {
+        for (SimNode node : nodes) {
+            if (node.up() && node.node().replica().status() == Replica.Status.NORMAL
+                    && node.node().replica().isPrimary()) {
+                return node;
+            }
+        }
+        return nodes.get(random.nextInt(nodes.size()));
+    }
+
+    private void crashAndRestart(SimNode node, long downNanos) {
+        node.crash();
+        loop.after(downNanos, () -> restart(node));
+    }
+
+    private void restart(SimNode node) {
+        if (!node.up()) {
+            node.start();
+        }
+    }
+
+    private void partition() {
+        List<Integer> order = new ArrayList<>();
+        for (int id = 0; id < options.replicas(); id++) {
+            order.add(id);
+        }
+        for (int i = order.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            order.set(i, order.set(j, order.get(i)));
+        }
+        int split = 1 + random.nextInt(options.replicas() - 1);
+        List<Integer> side = order.subList(0, split);
+        for (int a : side) {
+            for (int b : order.subList(split, order.size())) {
+                network.cut(a, b);
+                network.cut(b, a);
+            }
+        }
+        trace(-1, "nemesis: partition " + side + " | " + order.subList(split, order.size()));
+        loop.after(300_000_000 + random.nextLong(2_000_000_000), this::heal);
+    }
+
+    private void heal() {
+        network.heal();
+        trace(-1, "nemesis: network healed");
+    }
+
+    private void calm() {
+        trace(-1, "calm: faults stop, everything heals and restarts");
+        network.heal();
+        network.calm();
+        for (SimNode node : nodes) {
+            node.calm();
+            restart(node);
+        }
+    }
+
+    // ---------------------------------------------------------------- the end
+
+    private void checkEnd() {
+        for (SimClient client : clients) {
+            if (client.busy()) {
+                fail("liveness: client operation started at " + client.invokedAt() / 1_000_000
+                        + " ms did not complete by the end of the calm phase");
+            }
+        }
+        long[] applied = new long[options.replicas()];
+        Hash[] digest = new Hash[options.replicas()];
+        for (SimNode node : nodes) {
+            if (!node.up()) {
+                fail("replica " + node.id + " is down at the end");
+            }
+            Replica replica = node.node().replica();
+            if (replica.status() != Replica.Status.NORMAL) {
+                fail("liveness: replica " + node.id + " ends in " + replica.status() + " in view " + replica.view());
+            }
+            applied[node.id] = node.node().executor().appliedIndex();
+            digest[node.id] = node.node().executor().digest();
+        }
+        for (int id = 1; id < options.replicas(); id++) {
+            if (applied[id] != applied[0] || !digest[id].equals(digest[0])) {
+                fail("replicas did not converge: applied " + Arrays.toString(applied));
+            }
+        }
+        checkAcknowledged();
+        Verdict verdict = LinearizabilityChecker.check(history.build(), Duration.ofSeconds(20));
+        if (!verdict.isLinearizable()) {
+            fail(verdict.explanation());
+        }
+    }
+
+    /** Every acknowledged write is, at its index, in the committed log of every replica. */
+    private void checkAcknowledged() {
+        for (SimNode node : nodes) {
+            Log log = Log.open(new DryRunDisk(node.medium()), SimNode.LOG_OPTIONS).orElseThrow()
+                    .log();
+            for (Map.Entry<Long, String> ack : acknowledged.entrySet()) {
+                Entry entry;
+                try {
+                    entry = log.read(ack.getKey());
+                } catch (EntryUnavailableException e) {
+                    fail("acknowledged write " + ack.getValue() + " at index " + ack.getKey() + " is missing on replica "
+                            + node.id + ": " + e.getMessage());
+                    return;
+                }
+                String found = entry.client() + "#" + entry.requestNumber();
+                if (!found.equals(ack.getValue())) {
+                    fail("acknowledged write " + ack.getValue() + " at index " + ack.getKey() + " was replaced by "
+                            + found + " on replica " + node.id);
+                }
+            }
+        }
+    }
+}
