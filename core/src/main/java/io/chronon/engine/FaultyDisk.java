@@ -82,6 +82,11 @@ public final class FaultyDisk implements Disk {
         failNextBarrier = true;
     }
 
+    /** Cancels a failure asked for with {@link #failNextBarrier()} that has not happened yet. */
+    public synchronized void cancelFailingBarrier() {
+        failNextBarrier = false;
+    }
+
     /** The writes the next barrier makes durable are silently lost, though the barrier succeeds. */
     public synchronized void loseWritesAtNextBarrier() {
         loseNextBarrier = true;
@@ -107,9 +112,14 @@ public final class FaultyDisk implements Disk {
         return crashed;
     }
 
-    /** Crashes now: resolves the cache and namespace against the medium; the disk is dead after. */
+    /**
+     * Crashes now: resolves the cache and namespace against the medium; the disk is dead after. Also
+     * the way out after an injected fsync failure, which leaves the disk refusing everything else.
+     */
     public synchronized void crash() {
-        checkAlive();
+        if (crashed) {
+            throw new SimulatedCrash("this disk belongs to a crashed process");
+        }
         resolveCrash(null);
     }
 

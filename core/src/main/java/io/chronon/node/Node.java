@@ -14,6 +14,7 @@ import io.chronon.kernel.Outcome;
 import io.chronon.kernel.SessionTable;
 import io.chronon.vsr.Message;
 import io.chronon.vsr.Output;
+import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.Replica;
 import io.chronon.vsr.StorageEvent;
 
@@ -94,10 +95,13 @@ public final class Node {
         drain();
     }
 
-    /** A linearizable query: answered once the primary confirms it leads and the state caught up. */
-    public void query(long readId, byte[] query) {
+    /**
+     * A query at the primary: answered once the replica grants it at the consistency asked (a quorum
+     * round, or the lease) and this replica's state has caught up with the index it was granted at.
+     */
+    public void query(long readId, byte[] query, ReadConsistency consistency) {
         queries.put(readId, query);
-        replica.read(readId);
+        replica.read(readId, consistency);
         drain();
     }
 

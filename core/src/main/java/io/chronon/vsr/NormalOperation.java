@@ -38,8 +38,13 @@ final class NormalOperation {
     private long persistIssuedAt;
     private long nextHeartbeat;
     private long electionDeadline;
+    /** Every heartbeat is a round that backups answer: the last one sent, and the last a quorum answered. */
     private long round;
-    private boolean roundInFlight;
+    private long confirmedRound;
+    /** When each recent round was sent, as {round, tick}, oldest first. */
+    private final ArrayDeque<long[]> roundsSent = new ArrayDeque<>();
+    /** Lease reads are safe before this tick (primary only). */
+    private long leaseUntil = -1;
     /** The op when this replica became primary: reads wait until it is committed. */
     private long viewStartOp;
     private boolean startViewPending;
@@ -60,7 +65,9 @@ final class NormalOperation {
         Arrays.fill(acked, -1);
         Arrays.fill(roundAcked, 0);
         round = 0;
-        roundInFlight = false;
+        confirmedRound = 0;
+        roundsSent.clear();
+        leaseUntil = -1;
         viewStartOp = r.log.op();
         persistedUpTo = r.log.op();
         inFlight.clear();
@@ -99,6 +106,7 @@ final class NormalOperation {
         reads.clear();
         inFlight.clear();
         startViewPending = false;
+        leaseUntil = -1;
     }
 
     /** Restarts the election timer: the primary was just heard from. */
@@ -325,7 +333,7 @@ final class NormalOperation {
     void onTick() {
         if (r.isPrimary()) {
             if (r.ticks >= nextHeartbeat && !startViewPending) {
-                heartbeat(roundInFlight ? round : 0);
+                heartbeat();
             }
             if (r.log.durableOp() < persistedUpTo && r.ticks - persistIssuedAt > r.config.diskStallTicks()) {
                 // Our own disk is stalled: a primary that cannot persist cannot commit; let another lead.
@@ -339,19 +347,27 @@ final class NormalOperation {
         }
     }
 
-    private void heartbeat(long heartbeatRound) {
+    /** A heartbeat is also a new round: the answers confirm this primary still leads. */
+    private void heartbeat() {
+        round++;
+        roundAcked[r.self] = round;
+        roundsSent.add(new long[] {round, r.ticks});
+        if (roundsSent.size() > 64) {
+            roundsSent.removeFirst();
+        }
         r.broadcast(new Message.Heartbeat(r.config.cluster(), r.self, r.view, r.commit, r.log.op(), r.log.opHash(),
-                heartbeatRound));
+                round));
         nextHeartbeat = r.ticks + r.config.heartbeatTicks();
     }
 
-    // ---------------------------------------------------------------- linearizable reads
+    // ---------------------------------------------------------------- reads
 
     /**
-     * A read is served once the primary has confirmed, with a quorum round started after the read
-     * arrived, that it still leads, and once it has committed everything it inherited.
+     * A linearizable read is served once the primary has confirmed, with a quorum round started
+     * after the read arrived, that it still leads, and once it has committed everything it
+     * inherited. A lease read is served at once while the lease from the last confirmed round holds.
      */
-    void onRead(long readId) {
+    void onRead(long readId, ReadConsistency consistency) {
         if (r.status != Replica.Status.NORMAL || !r.isPrimary()) {
             Output.Refusal refusal = switch (r.status) {
                 case NORMAL -> Output.Refusal.NOT_PRIMARY;
@@ -361,29 +377,36 @@ final class NormalOperation {
             r.outputs.add(new Output.ReadRefused(readId, refusal, r.primaryHint()));
             return;
         }
-        if (r.config.replicaCount() == 1) {
-            reads.add(new PendingRead(readId, 0));
+        if (r.config.replicaCount() == 1
+                || consistency == ReadConsistency.LEASE && r.ticks < leaseUntil && r.commit >= viewStartOp) {
+            reads.add(new PendingRead(readId, round));
             serveReads();
             return;
         }
         reads.add(new PendingRead(readId, round + 1));
-        if (!roundInFlight) {
-            startRound();
+        if (confirmedRound >= round && !startViewPending) {
+            heartbeat();
         }
-    }
-
-    private void startRound() {
-        round++;
-        roundInFlight = true;
-        roundAcked[r.self] = round;
-        heartbeat(round);
     }
 
     void onHeartbeatOk(Message.HeartbeatOk ok) {
-        if (ok.view() != r.view || r.status != Replica.Status.NORMAL || !r.isPrimary()) {
+        if (ok.view() != r.view || r.status != Replica.Status.NORMAL || !r.isPrimary() || ok.round() > round) {
             return;
         }
         roundAcked[ok.from()] = Math.max(roundAcked[ok.from()], ok.round());
+        long[] rounds = roundAcked.clone();
+        Arrays.sort(rounds);
+        long confirmed = rounds[rounds.length - r.config.quorum()];
+        if (confirmed > confirmedRound) {
+            confirmedRound = confirmed;
+            for (long[] sent : roundsSent) {
+                if (sent[0] == confirmed) {
+                    // No backup of this quorum supports a new view before an election timeout after
+                    // it heard this round, so no other primary can exist before then.
+                    leaseUntil = Math.max(leaseUntil, sent[1] + r.config.leaseTicks());
+                }
+            }
+        }
         serveReads();
     }
 
@@ -391,12 +414,7 @@ final class NormalOperation {
         if (reads.isEmpty() || r.commit < viewStartOp) {
             return;
         }
-        long[] rounds = roundAcked.clone();
-        Arrays.sort(rounds);
-        long confirmed = r.config.replicaCount() == 1 ? round : rounds[rounds.length - r.config.quorum()];
-        if (confirmed >= round) {
-            roundInFlight = false;
-        }
+        long confirmed = r.config.replicaCount() == 1 ? round : confirmedRound;
         List<PendingRead> waiting = new ArrayList<>();
         for (PendingRead read : reads) {
             if (read.round() <= confirmed) {
@@ -407,8 +425,8 @@ final class NormalOperation {
         }
         reads.clear();
         reads.addAll(waiting);
-        if (!reads.isEmpty() && !roundInFlight) {
-            startRound();
+        if (!reads.isEmpty() && confirmedRound >= round && !startViewPending) {
+            heartbeat();
         }
     }
 }

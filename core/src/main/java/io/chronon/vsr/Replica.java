@@ -169,9 +169,9 @@ public final class Replica {
         afterInput();
     }
 
-    /** A linearizable read: answered with {@link Output.ReadReady} once it is safe to serve. */
-    public void read(long readId) {
-        normal.onRead(readId);
+    /** A read, answered with {@link Output.ReadReady} once it is safe to serve at the consistency asked. */
+    public void read(long readId, ReadConsistency consistency) {
+        normal.onRead(readId, consistency);
         afterInput();
     }
 

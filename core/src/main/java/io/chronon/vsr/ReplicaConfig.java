@@ -23,12 +23,14 @@ import io.chronon.engine.Invariants;
  * @param queueMax              most client requests waiting for a prepare; beyond, "overloaded"
  * @param messageMaxBytes       payload bytes in one repair or view change message
  * @param memoryMaxEntries      committed entries kept in memory to serve repairs without disk reads
+ * @param clockDriftPercent     how much faster one replica's ticks may run than another's; shortens
+ *                              the read lease accordingly
  * @param injectedBugs          protocol bugs to have, for the simulator's self-test only; empty otherwise
  */
 public record ReplicaConfig(UUID cluster, int replicaCount, int replicaId, int heartbeatTicks, int electionTicksMin,
                             int viewChangeTicksMin, int requestTicks, int diskStallTicks, int pipelineMax,
                             int batchMaxEntries, int batchMaxBytes, int queueMax, int messageMaxBytes,
-                            int memoryMaxEntries, Set<InjectedBug> injectedBugs) {
+                            int memoryMaxEntries, int clockDriftPercent, Set<InjectedBug> injectedBugs) {
 
     public ReplicaConfig {
         Invariants.check(replicaCount >= 1 && replicaCount % 2 == 1 && replicaCount <= 7,
@@ -42,13 +44,15 @@ public record ReplicaConfig(UUID cluster, int replicaCount, int replicaId, int h
         Invariants.check(batchMaxBytes >= 1 && queueMax >= 1 && messageMaxBytes >= batchMaxBytes,
                 "a message holds a batch");
         Invariants.check(memoryMaxEntries >= pipelineMax, "memory holds at least the pipeline");
+        Invariants.check(clockDriftPercent >= 0 && clockDriftPercent < 50, "clock drift %s%% outside [0, 50)",
+                clockDriftPercent);
         injectedBugs = Set.copyOf(injectedBugs);
     }
 
     /** Defaults for production: 10 ms ticks, so heartbeats every 50 ms and elections after 300–600 ms. */
     public static ReplicaConfig defaults(UUID cluster, int replicaCount, int replicaId) {
         return new ReplicaConfig(cluster, replicaCount, replicaId, 5, 30, 30, 20, 500, 4096, 1024, 1 << 20,
-                10_000, 4 << 20, 16_384, Set.of());
+                10_000, 4 << 20, 16_384, 10, Set.of());
     }
 
     boolean has(InjectedBug bug) {
@@ -57,6 +61,15 @@ public record ReplicaConfig(UUID cluster, int replicaCount, int replicaId, int h
 
     public int quorum() {
         return replicaCount / 2 + 1;
+    }
+
+    /**
+     * How long after sending a heartbeat round that a quorum answers the primary may serve lease
+     * reads: a backup supports a new view only an election timeout after it last heard the primary,
+     * counted on its own ticks, which may run faster by the drift.
+     */
+    public int leaseTicks() {
+        return electionTicksMin * (100 - clockDriftPercent) / 100 - 1;
     }
 
     public int primaryOf(long view) {

@@ -44,9 +44,12 @@ final class ViewChange {
 
     // ---------------------------------------------------------------- votes
 
-    /** A backup has not heard from the primary in an election timeout. */
+    /**
+     * A backup has not heard from the primary in an election timeout. It votes for the highest view
+     * anyone has voted for (at least the next one): a lower vote would never meet the others'.
+     */
     void suspectPrimary() {
-        vote(r.view + 1);
+        vote(Math.max(r.view + 1, votedView));
     }
 
     /** The primary's own disk is stalled: it stops leading at once and lets the others elect. */
@@ -78,9 +81,12 @@ final class ViewChange {
         if (svc.view() < r.view || r.status == Replica.Status.RECOVERING) {
             return;
         }
-        if (svc.entered() && svc.view() > r.view) {
+        boolean superseded = r.status == Replica.Status.NORMAL && r.isPrimary() && svc.view() > r.view + 1;
+        if ((svc.entered() || superseded) && svc.view() > r.view && mayEnterHigherView()) {
             // A quorum voted for that view (its sender entered it): follow, or the sender is stranded
-            // above a cluster that carries on below it.
+            // above a cluster that carries on below it. A primary steps down into it; also when the
+            // vote shows its sender is already in a later view than the primary's own: the primary
+            // leads a view the others left.
             vote(svc.view());
             enter(svc.view());
             return;
@@ -92,9 +98,7 @@ final class ViewChange {
         if (svc.view() == votedView) {
             voters.add(svc.from());
         }
-        boolean supports = r.status == Replica.Status.VIEW_CHANGE
-                || !r.isPrimary() && !r.normal.primaryRecentlyHeard();
-        if (supports && svc.view() == votedView && svc.view() > r.view && !voters.contains(r.self)) {
+        if (supportsNewView() && svc.view() == votedView && svc.view() > r.view && !voters.contains(r.self)) {
             vote(svc.view());
             return;
         }
@@ -102,6 +106,21 @@ final class ViewChange {
             resendDoViewChange();
         }
         countVotes();
+    }
+
+    /**
+     * Whether this replica may help start a new view: it is in a view change already, or it is a
+     * backup that has not heard its primary for an election timeout. A backup that heard its primary
+     * recently must not, by any path: the primary's read lease counts on it.
+     */
+    private boolean supportsNewView() {
+        return r.status == Replica.Status.VIEW_CHANGE
+                || r.status == Replica.Status.NORMAL && !r.isPrimary() && !r.normal.primaryRecentlyHeard();
+    }
+
+    /** A primary may always give up its view (and its lease) for a higher one. */
+    private boolean mayEnterHigherView() {
+        return supportsNewView() || r.status == Replica.Status.NORMAL && r.isPrimary();
     }
 
     private void countVotes() {
@@ -180,8 +199,13 @@ final class ViewChange {
             return;
         }
         if (dvc.view() > r.view) {
+            if (!mayEnterHigherView()) {
+                // Our primary is alive and may hold a lease: the sender will ask again.
+                return;
+            }
             // Its sender saw a quorum vote for this view, so entering it is safe.
             votedView = dvc.view();
+            voters.clear();
             voters.add(r.self);
             enter(dvc.view());
         }
@@ -288,9 +312,10 @@ final class ViewChange {
             resendDoViewChange();
         }
         if (r.ticks >= deadline) {
-            // This view change is stuck (its primary may be dead): move on to the next view.
+            // This view change is stuck (its primary may be dead): move on to the next view, or to
+            // the highest one voted for.
             deadline = r.deadline(r.config.viewChangeTicksMin());
-            vote(r.view + 1);
+            vote(Math.max(r.view + 1, votedView));
         }
     }
 

@@ -17,6 +17,7 @@ import io.chronon.kernel.ExecutorTest;
 import io.chronon.kernel.Outcome;
 import io.chronon.vsr.Message;
 import io.chronon.vsr.Output;
+import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.Replica;
 import io.chronon.vsr.ReplicaConfig;
 import io.chronon.vsr.StorageEvent;
@@ -32,7 +33,7 @@ class NodeTest {
 
     private void start() {
         ReplicaConfig config = new ReplicaConfig(new UUID(1, 1), 1, 0, 2, 10, 10, 5, 50, 64, 16, 64 * 1024, 100,
-                256 * 1024, 1024, Set.of());
+                256 * 1024, 1024, 10, Set.of());
         Replica replica = new Replica(config, new Replica.SavedState(0, 0, Message.NO_COMMIT, false),
                 new Replica.RecentLog(-1, Hash.ZERO, 0, 0, List.of()), -1, false, () -> 1_000L, 1);
         node = new Node(replica, new Executor<>(new ExecutorTest.Counter(), 16));
@@ -124,7 +125,7 @@ class NodeTest {
         NodeOutput.ReadAnswer.Done done = assertInstanceOf(NodeOutput.ReadAnswer.Done.class,
                 node.queryLocal(command("q")));
         assertEquals("4", new String(done.result(), StandardCharsets.UTF_8));
-        node.query(7, command("q"));
+        node.query(7, command("q"), ReadConsistency.LINEARIZABLE);
         pump();
         assertTrue(answers.stream().anyMatch(output -> output instanceof NodeOutput.ReadReply reply
                 && reply.readId() == 7 && reply.answer() instanceof NodeOutput.ReadAnswer.Done));

@@ -56,7 +56,7 @@ final class Cluster {
     }
 
     static ReplicaConfig config(int size, int id) {
-        return new ReplicaConfig(CLUSTER, size, id, 2, 10, 10, 5, 50, 64, 16, 64 * 1024, 100, 256 * 1024, 1024,
+        return new ReplicaConfig(CLUSTER, size, id, 2, 10, 10, 5, 50, 64, 16, 64 * 1024, 100, 256 * 1024, 1024, 10,
                 Set.of());
     }
 
@@ -139,7 +139,11 @@ final class Cluster {
     }
 
     void read(int id, long readId) {
-        replicas[id].read(readId);
+        read(id, readId, ReadConsistency.LINEARIZABLE);
+    }
+
+    void read(int id, long readId, ReadConsistency consistency) {
+        replicas[id].read(readId, consistency);
         drain(id);
     }
 

@@ -9,6 +9,7 @@ import io.chronon.examples.kv.KvResult;
 import io.chronon.kernel.Outcome;
 import io.chronon.node.NodeOutput;
 import io.chronon.sim.check.History;
+import io.chronon.vsr.ReadConsistency;
 
 /**
  * A client of the key-value register, one operation at a time, the way a real client retries: a
@@ -37,6 +38,8 @@ final class SimClient {
     private String key;
     private String value;
     private String expected;
+    /** Whether a get asks for a lease read instead of a quorum round. */
+    private boolean lease;
     private long invokedAt;
     private long attemptId = -1;
     /** Request ids of this operation's attempts are at least this; older ones answer older operations. */
@@ -84,6 +87,7 @@ final class SimClient {
         key = "k" + random.nextInt(3);
         int roll = random.nextInt(10);
         kind = roll < 4 ? Kind.PUT : roll < 6 ? Kind.CAS : Kind.GET;
+        lease = random.nextBoolean();
         value = "c" + id + "-" + (requestNumber + 1);
         if (kind == Kind.CAS) {
             expected = random.nextBoolean() ? null : "c" + random.nextInt(sim.clients()) + "-" + (1 + random.nextInt(5));
@@ -101,7 +105,8 @@ final class SimClient {
         SimNode node = sim.node(target);
         if (kind == Kind.GET) {
             byte[] query = sim.kv.queries().encode(new KvQuery.Get(key));
-            sim.network.toClient(() -> node.query(this, current, query));
+            ReadConsistency consistency = lease ? ReadConsistency.LEASE : ReadConsistency.LINEARIZABLE;
+            sim.network.toClient(() -> node.query(this, current, query, consistency));
         } else {
             KvCommand command = kind == Kind.PUT ? new KvCommand.Put(key, value) : new KvCommand.Cas(key, expected, value);
             byte[] bytes = sim.kv.commands().encode(command);

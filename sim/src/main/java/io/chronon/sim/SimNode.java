@@ -27,6 +27,7 @@ import io.chronon.node.Node;
 import io.chronon.node.NodeOutput;
 import io.chronon.vsr.Message;
 import io.chronon.vsr.Output;
+import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.Replica;
 import io.chronon.vsr.ReplicaConfig;
 import io.chronon.vsr.StorageEvent;
@@ -55,6 +56,8 @@ final class SimNode {
     private boolean up;
     private long incarnation;
     private long pausedUntil;
+    /** When the replica last ticked: a paused process catches up its missed ticks before anything else. */
+    private long lastTickAt;
     private long clockSkew;
     private long diskSlowUntil;
     private boolean wiped;
@@ -106,6 +109,7 @@ final class SimNode {
             return;
         }
         long self = incarnation;
+        lastTickAt = loop.now();
         loop.after(TICK_NANOS, () -> tick(self));
     }
 
@@ -175,6 +179,14 @@ final class SimNode {
         }
     }
 
+    /** The next fsync fails (EIO): the process must crash, and it never retries. */
+    void failNextFsync() {
+        if (up && !disk.hasCrashed()) {
+            disk.failNextBarrier();
+            sim.trace(id, "the next fsync will fail");
+        }
+    }
+
     /** The disk is replaced by an empty one (a new machine): on restart the replica must recover. */
     void wipe() {
         crash();
@@ -199,6 +211,7 @@ final class SimNode {
     void calm() {
         if (up) {
             disk.cancelScheduledCrash();
+            disk.cancelFailingBarrier();
         }
         pausedUntil = 0;
         diskSlowUntil = 0;
@@ -234,6 +247,7 @@ final class SimNode {
             return;
         }
         try {
+            catchUpTicks();
             action.run();
         } catch (SimulatedCrash | DiskFailure crash) {
             sim.trace(id, "crashed: " + crash.getMessage());
@@ -241,13 +255,22 @@ final class SimNode {
         }
     }
 
+    /**
+     * Delivers the ticks of all time elapsed since the last one, as a real driver must (from a
+     * monotonic clock): lease reads count on ticks keeping pace with time, also across a pause.
+     */
+    private void catchUpTicks() {
+        while (up && loop.now() - lastTickAt >= TICK_NANOS) {
+            lastTickAt += TICK_NANOS;
+            node.tick();
+            process();
+        }
+    }
+
     // ---------------------------------------------------------------- inputs
 
     private void tick(long self) {
-        whenRunning(self, () -> {
-            node.tick();
-            process();
-        });
+        whenRunning(self, () -> { });
         if (up && self == incarnation) {
             loop.after(TICK_NANOS, () -> tick(self));
         }
@@ -270,11 +293,11 @@ final class SimNode {
         });
     }
 
-    void query(SimClient client, long readId, byte[] query) {
+    void query(SimClient client, long readId, byte[] query, ReadConsistency consistency) {
         long self = incarnation;
         whenRunning(self, () -> {
             calls.put(readId, client);
-            node.query(readId, query);
+            node.query(readId, query, consistency);
             process();
         });
     }

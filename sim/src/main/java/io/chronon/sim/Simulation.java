@@ -204,7 +204,7 @@ public final class Simulation {
 
     ReplicaConfig replicaConfig(int id) {
         return new ReplicaConfig(cluster, options.replicas(), id, 3, 15, 15, 10, 60, 256, 64, 64 * 1024, 2_000,
-                128 * 1024, 4096, options.bugs());
+                128 * 1024, 4096, 10, options.bugs());
     }
 
     void trace(int node, String line) {
@@ -258,7 +258,13 @@ public final class Simulation {
         switch (random.nextInt(13)) {
             case 0, 1 -> crashAndRestart(target, 50_000_000 + random.nextLong(1_500_000_000));
             case 2 -> crashAndRestart(primary(), 50_000_000 + random.nextLong(1_000_000_000));
-            case 3 -> target.crashInsideStorage();
+            case 3 -> {
+                if (random.nextBoolean()) {
+                    target.crashInsideStorage();
+                } else {
+                    target.failNextFsync();
+                }
+            }
             case 4 -> {
                 trace(-1, "nemesis: every replica crashes");
                 nodes.forEach(each -> crashAndRestart(each, 20_000_000 + random.nextLong(800_000_000)));
@@ -369,7 +375,7 @@ public final class Simulation {
         for (SimClient client : clients) {
             if (client.busy()) {
                 fail("liveness: client operation started at " + client.invokedAt() / 1_000_000
-                        + " ms did not complete by the end of the calm phase");
+                        + " ms did not complete by the end of the calm phase; replicas: " + replicaStates());
             }
         }
         long[] applied = new long[options.replicas()];
@@ -395,6 +401,20 @@ public final class Simulation {
         if (!verdict.isLinearizable()) {
             fail(verdict.explanation());
         }
+    }
+
+    private String replicaStates() {
+        List<String> states = new ArrayList<>();
+        for (SimNode node : nodes) {
+            if (!node.up()) {
+                states.add("r" + node.id + " down");
+                continue;
+            }
+            Replica replica = node.node().replica();
+            states.add("r" + node.id + " " + replica.status() + " view " + replica.view() + " op " + replica.op()
+                    + " commit " + replica.commitIndex());
+        }
+        return String.join(", ", states);
     }
 
     /** Every acknowledged write is, at its index, in the committed log of every replica. */
