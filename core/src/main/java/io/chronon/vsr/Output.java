@@ -3,7 +3,6 @@ package io.chronon.vsr;
 import java.util.List;
 
 import io.chronon.engine.Entry;
-import io.chronon.kernel.Rejection;
 
 /**
  * What a {@link Replica} asks its driver to do. The replica never performs I/O itself: it returns
@@ -70,15 +69,5 @@ public sealed interface Output {
         OVERLOADED,
         /** This replica is recovering its state. */
         RECOVERING
-    }
-
-    /** Used by the kernel layer: a refusal as a rejection a client can read. */
-    static Rejection asRejection(Refusal refusal) {
-        return new Rejection(refusal.name().toLowerCase().replace('_', '-'), switch (refusal) {
-            case NOT_PRIMARY -> "this replica is not the primary";
-            case VIEW_CHANGE -> "a view change is in progress";
-            case OVERLOADED -> "the primary is overloaded";
-            case RECOVERING -> "this replica is recovering";
-        });
     }
 }
