@@ -46,8 +46,12 @@ public sealed interface Message {
         }
     }
 
-    /** Backup to primary: I heard your heartbeat round {@code round} in this view. */
-    record HeartbeatOk(UUID cluster, int from, long view, long round) implements Message {}
+    /**
+     * Backup to primary: I heard your heartbeat round {@code round} in this view, and my log is
+     * durable through {@code op} and agrees with yours (−1 if I cannot acknowledge yet). Repeating the
+     * acknowledgement with every heartbeat means a lost {@link PrepareOk} never stalls the commit.
+     */
+    record HeartbeatOk(UUID cluster, int from, long view, long round, long op) implements Message {}
 
     /**
      * I gave up on the primary of the view before {@code view}. {@code entered}: I have already

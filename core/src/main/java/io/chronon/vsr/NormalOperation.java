@@ -290,7 +290,8 @@ final class NormalOperation {
         }
         r.advanceCommit(r.primaryCommit);
         if (heartbeat.round() > 0) {
-            r.send(heartbeat.from(), new Message.HeartbeatOk(r.config.cluster(), r.self, r.view, heartbeat.round()));
+            long op = r.savedLastNormalView < r.view ? -1 : r.log.durableOp();
+            r.send(heartbeat.from(), new Message.HeartbeatOk(r.config.cluster(), r.self, r.view, heartbeat.round(), op));
         }
     }
 
@@ -394,6 +395,10 @@ final class NormalOperation {
             return;
         }
         roundAcked[ok.from()] = Math.max(roundAcked[ok.from()], ok.round());
+        if (ok.op() > acked[ok.from()]) {
+            acked[ok.from()] = Math.min(ok.op(), r.log.op());
+            commitFromAcks();
+        }
         long[] rounds = roundAcked.clone();
         Arrays.sort(rounds);
         long confirmed = rounds[rounds.length - r.config.quorum()];

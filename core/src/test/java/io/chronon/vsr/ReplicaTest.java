@@ -70,6 +70,27 @@ class ReplicaTest {
         assertEquals(0, cluster.replica(slow).commitIndex());
     }
 
+    /**
+     * Found by the second soak (seeds 941, 8867): a lost acknowledgement was never repeated, so the
+     * last entries stayed uncommitted while no new request came. Heartbeat answers repeat it.
+     */
+    @Test
+    void aLostAcknowledgementIsRepeatedWithTheNextHeartbeatAnswer() {
+        Cluster cluster = new Cluster(3);
+        int primary = cluster.settle();
+        int a = (primary + 1) % 3;
+        int b = (primary + 2) % 3;
+        cluster.block(a, primary);
+        cluster.block(b, primary);
+        cluster.submit(primary, 1, CLIENT, 1, payload(1));
+        cluster.deliverAll();
+        assertEquals(0, cluster.replica(a).durableOp());
+        assertEquals(Message.NO_COMMIT, cluster.replica(primary).commitIndex(), "every acknowledgement was lost");
+        cluster.heal();
+        cluster.tick(3);
+        assertEquals(0, cluster.replica(primary).commitIndex(), "a heartbeat answer repeated it");
+    }
+
     /** §9.4: a retry of a request still in flight was appended again; it must be answered from the log. */
     @Test
     void aRetryInFlightIsNotAppendedTwice() {

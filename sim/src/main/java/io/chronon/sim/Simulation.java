@@ -412,7 +412,7 @@ public final class Simulation {
             }
             Replica replica = node.node().replica();
             states.add("r" + node.id + " " + replica.status() + " view " + replica.view() + " op " + replica.op()
-                    + " commit " + replica.commitIndex());
+                    + " durable " + replica.durableOp() + " commit " + replica.commitIndex());
         }
         return String.join(", ", states);
     }
