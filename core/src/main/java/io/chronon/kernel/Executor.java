@@ -1,7 +1,11 @@
 package io.chronon.kernel;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 import io.chronon.engine.Entry;
 import io.chronon.engine.Hash;
@@ -12,26 +16,50 @@ import io.chronon.engine.Invariants;
  * what every replica must agree on: the state, the client sessions and a digest chained over every
  * applied entry and its outcome.
  *
- * <p>The digest of index i is SHA-256(digest of i−1 ‖ i ‖ hash of entry i ‖ encoded outcome), from
- * {@link Hash#ZERO} before the first entry. Replicas that applied the same entries with the same
- * outcomes have the same digest, so comparing digests at one index compares the whole history of
- * outcomes up to it, and the first index where two replicas' digests differ is where they diverged.
+ * <p>The digest of index i is SHA-256(digest of i−1 ‖ i ‖ hash of entry i ‖ encoded outcome ‖ the
+ * effects it produced), from {@link Hash#ZERO} before the first entry. Replicas that applied the same
+ * entries with the same outcomes and effects have the same digest, so comparing digests at one index
+ * compares the whole history up to it, and the first index where two replicas' digests differ is
+ * where they diverged.
+ *
+ * <p>The kernel's own state (client sessions and the outbox of effects) lives here, beside the
+ * application's, so an application cannot forget an effect or a session.
  *
  * <p>Single-threaded, like the application it drives.
  */
 public final class Executor<S, C, Q, R> {
-    /** What applying one entry produced. {@code duplicate}: a retry, answered from the session. */
-    public record Result(long index, Outcome outcome, boolean duplicate, Hash digest) {}
+    /**
+     * What applying one entry produced. {@code duplicate}: a retry, answered from the session;
+     * {@code effects}: the effects it added to the outbox; {@code state}: the application's state
+     * after the entry (immutable, so keeping it costs only what changed).
+     */
+    public record Result(Entry entry, Outcome outcome, boolean duplicate, List<Outbox.Pending> effects, Hash digest,
+                         Object state) {
+        public Result {
+            effects = List.copyOf(effects);
+        }
+
+        public long index() {
+            return entry.index();
+        }
+    }
 
     private final ChrApplication<S, C, Q, R> application;
+    private final UUID cluster;
     private S state;
     private SessionTable sessions;
+    private Outbox outbox = Outbox.EMPTY;
     private long appliedIndex;
     private Hash digest;
 
-    /** An executor at genesis: nothing applied yet ({@link #appliedIndex()} is −1). */
-    public Executor(ChrApplication<S, C, Q, R> application, int sessionCapacity) {
+    /**
+     * An executor at genesis: nothing applied yet ({@link #appliedIndex()} is −1).
+     *
+     * @param cluster mixed into every effect id
+     */
+    public Executor(ChrApplication<S, C, Q, R> application, int sessionCapacity, UUID cluster) {
         this.application = application;
+        this.cluster = cluster;
         this.state = application.genesis();
         this.sessions = SessionTable.empty(sessionCapacity);
         this.appliedIndex = -1;
@@ -56,6 +84,10 @@ public final class Executor<S, C, Q, R> {
         return sessions;
     }
 
+    public Outbox outbox() {
+        return outbox;
+    }
+
     public Hash digest() {
         return digest;
     }
@@ -66,31 +98,70 @@ public final class Executor<S, C, Q, R> {
                 appliedIndex);
         Outcome outcome;
         boolean duplicate = false;
+        List<Effect> effects = new ArrayList<>();
         byte kind = Envelope.kind(entry.payload());
-        if (kind != Envelope.COMMAND) {
-            outcome = new Outcome.Failed("unknown entry kind " + kind);
-        } else if (entry.client().equals(Entry.NO_CLIENT)) {
-            outcome = applyCommand(entry);
-        } else {
-            switch (sessions.check(entry.client(), entry.requestNumber())) {
-                case SessionTable.Check.Fresh fresh -> {
-                    outcome = applyCommand(entry);
-                    sessions = sessions.record(entry.client(), entry.requestNumber(), entry.index(), outcome);
+        switch (kind) {
+            case Envelope.COMMAND -> {
+                if (entry.client().equals(Entry.NO_CLIENT)) {
+                    outcome = applyCommand(entry, effects);
+                } else {
+                    switch (sessions.check(entry.client(), entry.requestNumber())) {
+                        case SessionTable.Check.Fresh fresh -> {
+                            outcome = applyCommand(entry, effects);
+                            sessions = sessions.record(entry.client(), entry.requestNumber(), entry.index(), outcome);
+                        }
+                        case SessionTable.Check.Duplicate saved -> {
+                            outcome = saved.outcome();
+                            duplicate = true;
+                        }
+                        case SessionTable.Check.Stale stale ->
+                                outcome = new Outcome.StaleRequest(stale.latestRequestNumber());
+                        case SessionTable.Check.Expired expired -> outcome = new Outcome.SessionExpired();
+                    }
                 }
-                case SessionTable.Check.Duplicate saved -> {
-                    outcome = saved.outcome();
-                    duplicate = true;
-                }
-                case SessionTable.Check.Stale stale -> outcome = new Outcome.StaleRequest(stale.latestRequestNumber());
-                case SessionTable.Check.Expired expired -> outcome = new Outcome.SessionExpired();
             }
+            case Envelope.EFFECT_DONE, Envelope.EFFECT_FAILED, Envelope.EFFECT_RETRY -> outcome = applyEffectEntry(entry);
+            default -> outcome = new Outcome.Failed("unknown entry kind " + kind);
         }
-        digest = chain(digest, entry, outcome, duplicate);
+        List<Outbox.Pending> added = new ArrayList<>();
+        for (int ordinal = 0; ordinal < effects.size(); ordinal++) {
+            Effect effect = effects.get(ordinal);
+            Outbox.Pending pending = new Outbox.Pending(EffectId.of(cluster, entry.index(), ordinal), entry.index(),
+                    ordinal, effect.sink(), effect.payload(), Outbox.Status.PENDING, 0, null);
+            outbox = outbox.add(pending);
+            added.add(pending);
+        }
+        digest = chain(digest, entry, outcome, duplicate, effects);
         appliedIndex = entry.index();
-        return new Result(entry.index(), outcome, duplicate, digest);
+        return new Result(entry, outcome, duplicate, added, digest, state);
     }
 
-    private Outcome applyCommand(Entry entry) {
+    /** A kernel entry about an effect: done, failed, or retried by an operator. */
+    private Outcome applyEffectEntry(Entry entry) {
+        EffectId id = Envelope.effectId(entry.payload());
+        Outbox.Pending effect = outbox.get(id);
+        if (effect == null) {
+            // Already done (a second confirmation after a failover): nothing to change.
+            return new Outcome.Completed(new byte[0]);
+        }
+        switch (Envelope.kind(entry.payload())) {
+            case Envelope.EFFECT_DONE -> outbox = outbox.remove(id);
+            case Envelope.EFFECT_FAILED -> {
+                if (effect.status() == Outbox.Status.PENDING) {
+                    outbox = outbox.replace(id, Envelope.failed(entry.payload(), effect));
+                }
+            }
+            default -> {
+                if (effect.status() == Outbox.Status.FAILED) {
+                    outbox = outbox.replace(id, new Outbox.Pending(id, effect.index(), effect.ordinal(), effect.sink(),
+                            effect.payload(), Outbox.Status.PENDING, 0, effect.lastError()));
+                }
+            }
+        }
+        return new Outcome.Completed(new byte[0]);
+    }
+
+    private Outcome applyCommand(Entry entry, List<Effect> effects) {
         C command;
         try {
             command = application.commands().decode(Envelope.body(entry.payload()));
@@ -111,6 +182,7 @@ public final class Executor<S, C, Q, R> {
             case Applied.Accepted<S, R> accepted -> {
                 byte[] result = application.results().encode(accepted.result());
                 state = accepted.state();
+                effects.addAll(accepted.effects());
                 yield new Outcome.Completed(result);
             }
             case Applied.Rejected<S, R> rejected -> new Outcome.Rejected(rejected.rejection());
@@ -130,12 +202,18 @@ public final class Executor<S, C, Q, R> {
         return ByteBuffer.wrap(sha.digest()).getLong();
     }
 
-    private static Hash chain(Hash previous, Entry entry, Outcome outcome, boolean duplicate) {
+    private static Hash chain(Hash previous, Entry entry, Outcome outcome, boolean duplicate, List<Effect> effects) {
         MessageDigest sha = Hash.newDigest();
         sha.update(previous.toByteArray());
-        sha.update(ByteBuffer.allocate(9).putLong(entry.index()).put((byte) (duplicate ? 1 : 0)).array());
+        sha.update(ByteBuffer.allocate(13).putLong(entry.index()).put((byte) (duplicate ? 1 : 0))
+                .putInt(effects.size()).array());
         sha.update(entry.hash().toByteArray());
         sha.update(outcome.encode());
+        for (Effect effect : effects) {
+            sha.update(effect.sink().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(Hash.sha256(effect.payload()).toByteArray());
+        }
         return Hash.finish(sha);
     }
 }

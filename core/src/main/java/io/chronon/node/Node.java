@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import io.chronon.engine.Entry;
+import io.chronon.kernel.EffectId;
 import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Executor;
 import io.chronon.kernel.Outcome;
@@ -32,6 +33,10 @@ import io.chronon.vsr.StorageEvent;
 public final class Node {
     private final Replica replica;
     private final Executor<?, ?, ?, ?> executor;
+    private final EffectRunner effects;
+    /** Proposals of the node's own (effect acknowledgements): their answers go to no client. */
+    private final java.util.Set<Long> internal = new java.util.HashSet<>();
+    private long internalIds;
     private final List<NodeOutput> outputs = new ArrayList<>();
     /** Client commands placed in the log, by index, waiting for it to be applied. */
     private final TreeMap<Long, List<Long>> waitingOnIndex = new TreeMap<>();
@@ -43,8 +48,14 @@ public final class Node {
     private record PendingRead(long readId, byte[] query) {}
 
     public Node(Replica replica, Executor<?, ?, ?, ?> executor) {
+        this(replica, executor, EffectOptions.DEFAULTS, 0);
+    }
+
+    /** A node that delivers its application's effects as {@code effectOptions} says. */
+    public Node(Replica replica, Executor<?, ?, ?, ?> executor, EffectOptions effectOptions, long seed) {
         this.replica = replica;
         this.executor = executor;
+        this.effects = new EffectRunner(this, effectOptions, seed);
         drain();
     }
 
@@ -66,6 +77,7 @@ public final class Node {
     public void tick() {
         replica.tick();
         drain();
+        effects.tick();
     }
 
     public void storage(StorageEvent event) {
@@ -110,6 +122,34 @@ public final class Node {
         return answer(query);
     }
 
+    /** The sink took an effect delivered with {@link NodeOutput.Execute} (and the durable view still matched). */
+    public void effectDelivered(EffectId id, long view) {
+        effects.delivered(id, view);
+        drain();
+    }
+
+    /** The sink refused or failed an effect delivered with {@link NodeOutput.Execute}. */
+    public void effectFailed(EffectId id, long view, String error) {
+        effects.failed(id, view, error);
+        drain();
+    }
+
+    /** An operator asks to try a failed effect again; answered on {@code requestId}. */
+    public void retryEffect(long requestId, EffectId id) {
+        replica.submit(new Replica.Request(requestId, Entry.NO_CLIENT, 0, Envelope.effectRetry(id)));
+        drain();
+    }
+
+    void execute(EffectId id, long view, String sink, byte[] payload) {
+        outputs.add(new NodeOutput.Execute(id, view, sink, payload));
+    }
+
+    void proposeInternal(byte[] payload) {
+        long requestId = Long.MIN_VALUE + ++internalIds;
+        internal.add(requestId);
+        replica.submit(new Replica.Request(requestId, Entry.NO_CLIENT, 0, payload));
+    }
+
     /** Takes the outputs produced so far. */
     public List<NodeOutput> drainOutputs() {
         List<NodeOutput> drained = List.copyOf(outputs);
@@ -138,8 +178,8 @@ public final class Node {
                 case Output.Proposed proposed ->
                         waitingOnIndex.computeIfAbsent(proposed.index(), index -> new ArrayList<>())
                                 .add(proposed.requestId());
-                case Output.Refused refused -> outputs.add(new NodeOutput.Reply(refused.requestId(),
-                        new NodeOutput.Answer.Refused(refused.refusal(), refused.primaryHint())));
+                case Output.Refused refused -> reply(refused.requestId(),
+                        new NodeOutput.Answer.Refused(refused.refusal(), refused.primaryHint()));
                 case Output.Discarded discarded -> discardAfter(discarded.afterIndex());
                 case Output.ReadReady ready -> readReady(ready.readId(), ready.index());
                 case Output.ReadRefused refused -> {
@@ -152,14 +192,16 @@ public final class Node {
     }
 
     private void apply(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
         for (Entry entry : entries) {
             Executor.Result result = executor.apply(entry);
             applied.add(result);
             List<Long> waiting = waitingOnIndex.remove(entry.index());
             if (waiting != null) {
                 for (long requestId : waiting) {
-                    outputs.add(new NodeOutput.Reply(requestId,
-                            new NodeOutput.Answer.Done(entry.index(), entry.view(), result.outcome())));
+                    reply(requestId, new NodeOutput.Answer.Done(entry.index(), entry.view(), result.outcome()));
                 }
             }
             List<PendingRead> reads = readsOnIndex.remove(entry.index());
@@ -167,14 +209,22 @@ public final class Node {
                 reads.forEach(read -> outputs.add(new NodeOutput.ReadReply(read.readId(), answer(read.query()))));
             }
         }
+        effects.schedule();
     }
 
     /** Entries after {@code index} left the log uncommitted: their outcome is unknown here. */
     private void discardAfter(long index) {
         for (List<Long> waiting : waitingOnIndex.tailMap(index, false).values()) {
-            waiting.forEach(requestId -> outputs.add(new NodeOutput.Reply(requestId, new NodeOutput.Answer.Unknown())));
+            waiting.forEach(requestId -> reply(requestId, new NodeOutput.Answer.Unknown()));
         }
         waitingOnIndex.tailMap(index, false).clear();
+    }
+
+    /** Answers a client, or drops the answer to one of the node's own proposals. */
+    private void reply(long requestId, NodeOutput.Answer answer) {
+        if (!internal.remove(requestId)) {
+            outputs.add(new NodeOutput.Reply(requestId, answer));
+        }
     }
 
     private void readReady(long readId, long index) {

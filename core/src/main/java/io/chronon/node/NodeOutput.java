@@ -1,5 +1,6 @@
 package io.chronon.node;
 
+import io.chronon.kernel.EffectId;
 import io.chronon.kernel.Outcome;
 import io.chronon.vsr.Message;
 import io.chronon.vsr.Output;
@@ -18,6 +19,14 @@ public sealed interface NodeOutput {
 
     /** The answer to a client query. */
     record ReadReply(long readId, ReadAnswer answer) implements NodeOutput {}
+
+    /**
+     * Deliver an effect to its sink, as the primary of {@code view}; report back with
+     * {@link Node#effectDelivered} or {@link Node#effectFailed}. The driver checks, before calling the
+     * sink and again after, that its durable view is still {@code view}, and reports neither outcome
+     * if not.
+     */
+    record Execute(EffectId id, long view, String sink, byte[] payload) implements NodeOutput {}
 
     /** How a command ended, as far as this node can tell. */
     sealed interface Answer {

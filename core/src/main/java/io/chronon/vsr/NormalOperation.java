@@ -127,7 +127,8 @@ final class NormalOperation {
             refuse(request.requestId());
             return;
         }
-        Long index = inFlight.get(new RequestKey(request.client(), request.requestNumber()));
+        Long index = request.client().equals(Entry.NO_CLIENT) ? null
+                : inFlight.get(new RequestKey(request.client(), request.requestNumber()));
         if (index != null) {
             // A retry of a request already in the log: answer it with that entry, never append twice.
             r.outputs.add(new Output.Proposed(request.requestId(), index));
@@ -165,8 +166,10 @@ final class NormalOperation {
         while (!queue.isEmpty() && batch.size() < Math.min(room, r.config.batchMaxEntries())
                 && (batch.isEmpty() || bytes + queue.peek().payload().length <= r.config.batchMaxBytes())) {
             Replica.Request request = queue.poll();
-            RequestKey key = new RequestKey(request.client(), request.requestNumber());
-            Long placed = inFlight.get(key);
+            // The kernel's own entries have no client: never deduplicated here.
+            RequestKey key = request.client().equals(Entry.NO_CLIENT) ? null
+                    : new RequestKey(request.client(), request.requestNumber());
+            Long placed = key == null ? null : inFlight.get(key);
             if (placed != null) {
                 r.outputs.add(new Output.Proposed(request.requestId(), placed));
                 continue;
@@ -181,7 +184,9 @@ final class NormalOperation {
                     request.payload(), previous == null ? r.log.opHash() : previous.hash());
             batch.add(entry);
             bytes += entry.payload().length;
-            inFlight.put(key, index);
+            if (key != null) {
+                inFlight.put(key, index);
+            }
             r.outputs.add(new Output.Proposed(request.requestId(), index));
         }
         if (batch.isEmpty()) {

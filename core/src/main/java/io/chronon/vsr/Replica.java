@@ -234,6 +234,11 @@ public final class Replica {
         return config.primaryOf(view) == self;
     }
 
+    /** Whether this replica's view is durably its last normal view (what acting as primary needs). */
+    public boolean viewDurable() {
+        return savedLastNormalView == view && status == Status.NORMAL;
+    }
+
     /** The replica this one believes is primary, or −1 during a view change or recovery. */
     public int primaryHint() {
         return status == Status.NORMAL ? config.primaryOf(view) : -1;

@@ -21,6 +21,7 @@ import io.chronon.engine.InvariantViolation;
 import org.junit.jupiter.api.Test;
 
 public class ExecutorTest {
+    public static final UUID TEST_CLUSTER = new UUID(0xE7, 0xE7);
     private static final UUID CLIENT = new UUID(3, 3);
 
     /** A counter: "add N" adds, "reject" rejects, "throw" throws, "oom" throws an Error. */
@@ -113,7 +114,7 @@ public class ExecutorTest {
 
     @Test
     void appliesInOrderAndRejectionsAndExceptionsLeaveTheStateAlone() {
-        Executor<Long, String, String, String> executor = new Executor<>(new Counter(), 100);
+        Executor<Long, String, String, String> executor = new Executor<>(new Counter(), 100, TEST_CLUSTER);
         assertEquals(-1, executor.appliedIndex(), "nothing applied is not index 0 applied");
         List<Entry> log = entries("add 5", "reject", "throw", "add 2");
         assertEquals("5", text(executor.apply(log.get(0)).outcome()));
@@ -129,7 +130,7 @@ public class ExecutorTest {
 
     @Test
     void anErrorCrashesTheReplicaInsteadOfBeingRecorded() {
-        Executor<Long, String, String, String> executor = new Executor<>(new Counter(), 100);
+        Executor<Long, String, String, String> executor = new Executor<>(new Counter(), 100, TEST_CLUSTER);
         Entry entry = entries("oom").getFirst();
         assertThrows(OutOfMemoryError.class, () -> executor.apply(entry));
         assertEquals(-1, executor.appliedIndex());
@@ -137,7 +138,7 @@ public class ExecutorTest {
 
     @Test
     void entriesApplyOnlyInOrder() {
-        Executor<Long, String, String, String> executor = new Executor<>(new Counter(), 100);
+        Executor<Long, String, String, String> executor = new Executor<>(new Counter(), 100, TEST_CLUSTER);
         List<Entry> log = entries("add 1", "add 1");
         assertThrows(InvariantViolation.class, () -> executor.apply(log.get(1)));
         executor.apply(log.get(0));
@@ -146,7 +147,7 @@ public class ExecutorTest {
 
     @Test
     void aRetryAppendedTwiceIsAnsweredFromTheSessionNotAppliedAgain() {
-        Executor<Long, String, String, String> executor = new Executor<>(new Counter(), 100);
+        Executor<Long, String, String, String> executor = new Executor<>(new Counter(), 100, TEST_CLUSTER);
         Entry first = Entry.create(0, 1, 0, CLIENT, 1, Envelope.command("add 5".getBytes()), Hash.ZERO);
         Entry retry = Entry.create(1, 2, 0, CLIENT, 1, Envelope.command("add 5".getBytes()), first.hash());
         Executor.Result original = executor.apply(first);
@@ -163,8 +164,8 @@ public class ExecutorTest {
     void replicasWithTheSameLogHaveTheSameDigestsAndSeeds() {
         Counter one = new Counter();
         Counter two = new Counter();
-        Executor<Long, String, String, String> first = new Executor<>(one, 100);
-        Executor<Long, String, String, String> second = new Executor<>(two, 100);
+        Executor<Long, String, String, String> first = new Executor<>(one, 100, TEST_CLUSTER);
+        Executor<Long, String, String, String> second = new Executor<>(two, 100, TEST_CLUSTER);
         List<Hash> digests = new ArrayList<>();
         for (Entry entry : entries("add 1", "reject", "throw", "add 3", "add 4")) {
             Hash digest = first.apply(entry).digest();
@@ -178,8 +179,8 @@ public class ExecutorTest {
 
     @Test
     void aDifferentOutcomeChangesTheDigest() {
-        Executor<Long, String, String, String> first = new Executor<>(new Counter(), 100);
-        Executor<Long, String, String, String> second = new Executor<>(new Counter(), 100);
+        Executor<Long, String, String, String> first = new Executor<>(new Counter(), 100, TEST_CLUSTER);
+        Executor<Long, String, String, String> second = new Executor<>(new Counter(), 100, TEST_CLUSTER);
         Entry entry = entries("add 1").getFirst();
         first.apply(entry);
         Entry other = Entry.create(0, 1, 0, CLIENT, 1, Envelope.command("add 2".getBytes()), Hash.ZERO);

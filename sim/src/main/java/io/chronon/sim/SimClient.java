@@ -3,6 +3,7 @@ package io.chronon.sim;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
+import io.chronon.examples.bank.BankCommand;
 import io.chronon.examples.kv.KvCommand;
 import io.chronon.examples.kv.KvQuery;
 import io.chronon.examples.kv.KvResult;
@@ -23,7 +24,7 @@ final class SimClient {
     private static final long BACKOFF_NANOS = 20_000_000;
     private static final long GIVE_UP_NANOS = 8_000_000_000L;
 
-    private enum Kind { PUT, CAS, GET }
+    private enum Kind { PUT, CAS, GET, DEPOSIT, WITHDRAW, TRANSFER }
 
     private final int id;
     private final UUID uuid;
@@ -40,6 +41,9 @@ final class SimClient {
     private String expected;
     /** Whether a get asks for a lease read instead of a quorum round. */
     private boolean lease;
+    /** The bank: the other account of a transfer, and the amount. */
+    private String other;
+    private long amount;
     private long invokedAt;
     private long attemptId = -1;
     /** Request ids of this operation's attempts are at least this; older ones answer older operations. */
@@ -86,7 +90,14 @@ final class SimClient {
         invokedAt = sim.loop.now();
         key = "k" + random.nextInt(3);
         int roll = random.nextInt(10);
-        kind = roll < 4 ? Kind.PUT : roll < 6 ? Kind.CAS : Kind.GET;
+        if (sim.workload() == Simulation.Workload.BANK) {
+            kind = roll < 4 ? Kind.DEPOSIT : roll < 6 ? Kind.WITHDRAW : Kind.TRANSFER;
+            key = "account-" + random.nextInt(4);
+            other = "account-" + ((Integer.parseInt(key.substring(8)) + 1 + random.nextInt(3)) % 4);
+            amount = 1 + random.nextInt(50);
+        } else {
+            kind = roll < 4 ? Kind.PUT : roll < 6 ? Kind.CAS : Kind.GET;
+        }
         lease = random.nextBoolean();
         value = "c" + id + "-" + (requestNumber + 1);
         if (kind == Kind.CAS) {
@@ -108,8 +119,14 @@ final class SimClient {
             ReadConsistency consistency = lease ? ReadConsistency.LEASE : ReadConsistency.LINEARIZABLE;
             sim.network.toClient(() -> node.query(this, current, query, consistency));
         } else {
-            KvCommand command = kind == Kind.PUT ? new KvCommand.Put(key, value) : new KvCommand.Cas(key, expected, value);
-            byte[] bytes = sim.kv.commands().encode(command);
+            byte[] bytes = switch (kind) {
+                case PUT -> sim.kv.commands().encode(new KvCommand.Put(key, value));
+                case CAS -> sim.kv.commands().encode(new KvCommand.Cas(key, expected, value));
+                case DEPOSIT -> sim.bank.commands().encode(new BankCommand.Deposit(key, amount));
+                case WITHDRAW -> sim.bank.commands().encode(new BankCommand.Withdraw(key, amount));
+                case TRANSFER -> sim.bank.commands().encode(new BankCommand.Transfer(key, other, amount));
+                case GET -> throw new IllegalStateException("a get is a query");
+            };
             long number = requestNumber;
             sim.network.toClient(() -> node.command(this, current, uuid, number, bytes));
         }
@@ -138,13 +155,10 @@ final class SimClient {
     private void giveUp() {
         busy = false;
         gaveUp++;
-        if (kind != Kind.GET) {
-            History.Builder history = sim.history();
-            if (kind == Kind.PUT) {
-                history.putUnknown(id, key, value, invokedAt);
-            } else {
-                history.casUnknown(id, key, expected, value, invokedAt);
-            }
+        if (kind == Kind.PUT) {
+            sim.history().putUnknown(id, key, value, invokedAt);
+        } else if (kind == Kind.CAS) {
+            sim.history().casUnknown(id, key, expected, value, invokedAt);
         }
         sim.loop.after(1 + random.nextInt(2_000_000), this::next);
     }
@@ -155,12 +169,23 @@ final class SimClient {
         }
         switch (answer) {
             case NodeOutput.Answer.Done done -> {
+                if (done.outcome() instanceof Outcome.Rejected rejected
+                        && rejected.rejection().code().equals("insufficient-funds")) {
+                    // The bank said no, deterministically: the index was consumed, nothing moved.
+                    sim.acknowledged(done.index(), uuid, requestNumber);
+                    finish();
+                    return;
+                }
                 if (!(done.outcome() instanceof Outcome.Completed completedOutcome)) {
                     sim.fail("client " + id + " request " + requestNumber + " ended with " + done.outcome());
                     return;
                 }
-                KvResult result = sim.kv.results().decode(completedOutcome.result());
                 sim.acknowledged(done.index(), uuid, requestNumber);
+                if (sim.workload() == Simulation.Workload.BANK) {
+                    finish();
+                    return;
+                }
+                KvResult result = sim.kv.results().decode(completedOutcome.result());
                 History.Builder history = sim.history();
                 long now = sim.loop.now();
                 switch (result) {

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 
 import io.chronon.engine.DataDirectory;
@@ -21,8 +23,14 @@ import io.chronon.engine.ManifestState;
 import io.chronon.engine.MemoryDisk;
 import io.chronon.engine.RecoveryFinding;
 import io.chronon.engine.SimulatedCrash;
+import io.chronon.examples.bank.BankApplication;
+import io.chronon.examples.bank.BankCommand;
+import io.chronon.examples.bank.BankState;
 import io.chronon.examples.kv.KvApplication;
+import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Executor;
+import io.chronon.kernel.Outcome;
+import io.chronon.node.EffectOptions;
 import io.chronon.node.Node;
 import io.chronon.node.NodeOutput;
 import io.chronon.vsr.Message;
@@ -44,6 +52,8 @@ final class SimNode {
     static final LogOptions LOG_OPTIONS = new LogOptions(1 << 20, 256 * 1024, 16 * 1024);
     private static final long EPOCH = 1_700_000_000_000_000_000L;
     private static final int SESSION_CAPACITY = 1024;
+    /** Retries without end here: the calm phase must drain every outbox. */
+    private static final EffectOptions EFFECTS = new EffectOptions(1_000_000, 2, 50, Set.of());
 
     final int id;
     private final Simulation sim;
@@ -70,6 +80,8 @@ final class SimNode {
     private long lastCheckpointedCommit = -1;
     private final Map<Long, SimClient> calls = new HashMap<>();
     private String lastState = "";
+    /** The bank's total after the last entry applied here. */
+    private long lastTotal;
 
     SimNode(int id, Simulation sim, long seed) {
         this.id = id;
@@ -128,7 +140,10 @@ final class SimNode {
             sim.trace(id, "storage damage " + data.damage() + ": kept the log through " + keep + ", recovering");
         }
         ManifestState manifest = data.manifest().state();
-        Executor<?, ?, ?, ?> executor = new Executor<>(new KvApplication(), SESSION_CAPACITY);
+        lastTotal = 0;
+        Executor<?, ?, ?, ?> executor = sim.workload() == Simulation.Workload.BANK
+                ? new Executor<>(new BankApplication(), SESSION_CAPACITY, sim.cluster)
+                : new Executor<>(new KvApplication(), SESSION_CAPACITY, sim.cluster);
         // Entries through the manifest's commit index are committed: replay them, damage or not (the
         // log was cut before the first damaged entry).
         long applied = Math.min(manifest.commitIndex(), log.durableIndex());
@@ -138,7 +153,9 @@ final class SimNode {
                 while (reader.hasNext()) {
                     Entry entry = reader.next();
                     if (entry.index() <= applied) {
-                        sim.applied(id, executor.apply(entry));
+                        Executor.Result result = executor.apply(entry);
+                        sim.applied(id, result);
+                        checkMoney(result);
                     }
                     recent.add(entry);
                 }
@@ -151,7 +168,7 @@ final class SimNode {
         Replica replica = new Replica(config, new Replica.SavedState(manifest.view(), manifest.lastNormalView(),
                 Math.min(manifest.commitIndex(), applied), manifest.recovering()), recentLog, applied, false,
                 this::clock, random.nextLong());
-        node = new Node(replica, executor);
+        node = new Node(replica, executor, EFFECTS, random.nextLong());
         sim.trace(id, "started: view " + manifest.view() + ", log " + log.firstIndex() + ".." + log.durableIndex()
                 + ", applied " + applied + ", status " + replica.status());
         process();
@@ -318,6 +335,7 @@ final class SimNode {
                         sim.network.toClient(() -> client.onReply(reply.requestId(), reply.answer()));
                     }
                 }
+                case NodeOutput.Execute execute -> execute(execute);
                 case NodeOutput.ReadReply reply -> {
                     SimClient client = calls.remove(reply.readId());
                     if (client != null) {
@@ -328,6 +346,7 @@ final class SimNode {
         }
         for (Executor.Result result : node.drainApplied()) {
             sim.applied(id, result);
+            checkMoney(result);
         }
         sim.checkReplica(id, node.replica(), data.manifest().state().recovering());
         Replica replica = node.replica();
@@ -337,6 +356,65 @@ final class SimNode {
             lastState = state;
         }
         checkpointCommit();
+    }
+
+    /**
+     * Delivers an effect to its sink the way a real driver does: the durable view must be the
+     * effect's view before the call and after it, or no outcome is reported. The sink takes the
+     * effect even if this process dies before the answer comes back; and sometimes the process dies
+     * exactly there, after the sink committed and before the acknowledgement is proposed (the halt
+     * point), so the next primary delivers it again.
+     */
+    private void execute(NodeOutput.Execute execute) {
+        long self = incarnation;
+        RecordingSink sink = sim.sinks.get(execute.sink());
+        if (data.manifest().state().view() != execute.view()) {
+            return;
+        }
+        loop.after(50_000 + random.nextInt(1_000_000), () -> {
+            CompletableFuture<Void> delivery = sink.deliver(execute.id(), execute.view(), execute.payload())
+                    .toCompletableFuture();
+            String error = delivery.isCompletedExceptionally() ? delivery.exceptionNow().getMessage() : null;
+            loop.after(50_000 + random.nextInt(1_000_000), () -> whenRunning(self, () -> {
+                if (sim.inFaultPhase() && random.nextInt(50) == 0) {
+                    sim.trace(id, "halts after the sink took effect " + execute.id() + ", before acknowledging it");
+                    sim.crashFor(id, 50_000_000 + random.nextInt(500_000_000));
+                    return;
+                }
+                if (data.manifest().state().view() != execute.view()) {
+                    return;
+                }
+                if (error == null) {
+                    node.effectDelivered(execute.id(), execute.view());
+                } else {
+                    node.effectFailed(execute.id(), execute.view(), error);
+                }
+                process();
+            }));
+        });
+    }
+
+    /** Money never appears or vanishes: a bank's total changes exactly by its accepted deposits and withdrawals. */
+    private void checkMoney(Executor.Result result) {
+        if (sim.workload() != Simulation.Workload.BANK) {
+            return;
+        }
+        long total = ((BankState) result.state()).total();
+        long delta = 0;
+        if (result.outcome() instanceof Outcome.Completed && !result.duplicate()
+                && Envelope.kind(result.entry().payload()) == Envelope.COMMAND) {
+            BankCommand command = sim.bank.commands().decode(Envelope.body(result.entry().payload()));
+            delta = switch (command) {
+                case BankCommand.Deposit deposit -> deposit.amount();
+                case BankCommand.Withdraw withdraw -> -withdraw.amount();
+                case BankCommand.Transfer transfer -> 0;
+            };
+        }
+        if (result.index() > 0 && total != lastTotal + delta) {
+            sim.fail("replica " + id + ": money not conserved at index " + result.index() + ": total " + total
+                    + " after " + lastTotal + " and a change of " + delta);
+        }
+        lastTotal = total;
     }
 
     /** Records the commit index in the manifest now and then, so that a lost tail is noticed on restart. */

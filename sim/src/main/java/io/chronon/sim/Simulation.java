@@ -16,7 +16,12 @@ import io.chronon.engine.Entry;
 import io.chronon.engine.EntryUnavailableException;
 import io.chronon.engine.Hash;
 import io.chronon.engine.Log;
+import io.chronon.examples.bank.BankApplication;
+import io.chronon.examples.bank.Statement;
 import io.chronon.examples.kv.KvApplication;
+import io.chronon.kernel.EffectId;
+import io.chronon.kernel.EffectSink;
+import io.chronon.kernel.Outbox;
 import io.chronon.kernel.Executor;
 import io.chronon.sim.check.History;
 import io.chronon.sim.check.LinearizabilityChecker;
@@ -45,25 +50,35 @@ public final class Simulation {
      * are told to have, to prove the checkers catch them (empty for real runs).
      */
     public record Options(long seed, int replicas, int clients, long faultNanos, long calmNanos,
-                          Set<InjectedBug> bugs, boolean nemesis) {
-        /** A random fault schedule from the seed. */
+                          Set<InjectedBug> bugs, boolean nemesis, Workload workload) {
+        /** A random fault schedule from the seed, on the key-value register. */
         public static Options standard(long seed, int replicas) {
-            return new Options(seed, replicas, 4, 6_000_000_000L, 6_000_000_000L, Set.of(), true);
+            return new Options(seed, replicas, 4, 6_000_000_000L, 6_000_000_000L, Set.of(), true, Workload.KV);
         }
 
         /** No nemesis: a test schedules the faults itself. */
         public static Options scripted(long seed, int replicas, long faultNanos, long calmNanos) {
-            return new Options(seed, replicas, 3, faultNanos, calmNanos, Set.of(), false);
+            return new Options(seed, replicas, 3, faultNanos, calmNanos, Set.of(), false, Workload.KV);
         }
 
         public Options withBugs(Set<InjectedBug> injected) {
-            return new Options(seed, replicas, clients, faultNanos, calmNanos, injected, nemesis);
+            return new Options(seed, replicas, clients, faultNanos, calmNanos, injected, nemesis, workload);
+        }
+
+        public Options with(Workload chosen) {
+            return new Options(seed, replicas, clients, faultNanos, calmNanos, bugs, nemesis, chosen);
         }
     }
 
+    /**
+     * What the clients do: the key-value register (checked for linearizability) or the bank ledger
+     * (checked for money conservation at every index and for its effects reaching their sinks).
+     */
+    public enum Workload { KV, BANK }
+
     /** How a run ended. {@code trace} holds the last events before a failure. */
-    public record Result(long seed, boolean passed, String failure, List<String> trace, long operations,
-                         long faults) {}
+    public record Result(long seed, Workload workload, boolean passed, String failure, List<String> trace,
+                         long operations, long faults) {}
 
     private static final class Failure extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -76,7 +91,14 @@ public final class Simulation {
     final EventLoop loop = new EventLoop();
     final SimNetwork network;
     final KvApplication kv = new KvApplication();
+    final BankApplication bank = new BankApplication();
     final UUID cluster;
+    /** The external systems effects go to: statements exactly once (a database), transfers at least once (a broker). */
+    final Map<String, RecordingSink> sinks = Map.of(
+            Statement.STATEMENTS, new RecordingSink(Statement.STATEMENTS, EffectSink.Guarantee.EXACTLY_ONCE),
+            Statement.TRANSFERS, new RecordingSink(Statement.TRANSFERS, EffectSink.Guarantee.AT_LEAST_ONCE));
+    /** Every effect any replica applied, by id, with its sink. */
+    private final Map<EffectId, String> effects = new HashMap<>();
     private final Options options;
     private final SplittableRandom random;
     private final List<SimNode> nodes = new ArrayList<>();
@@ -123,12 +145,13 @@ public final class Simulation {
             loop.runUntil(calmStartsAt + options.calmNanos());
             checkEnd();
         } catch (Failure failure) {
-            return new Result(options.seed(), false, failure.getMessage(), List.copyOf(trace), operations(), faults);
-        } catch (RuntimeException | Error e) {
-            return new Result(options.seed(), false, e.toString() + " at " + location(e), List.copyOf(trace),
+            return new Result(options.seed(), options.workload(), false, failure.getMessage(), List.copyOf(trace),
                     operations(), faults);
+        } catch (RuntimeException | Error e) {
+            return new Result(options.seed(), options.workload(), false, e.toString() + " at " + location(e),
+                    List.copyOf(trace), operations(), faults);
         }
-        return new Result(options.seed(), true, null, List.of(), operations(), faults);
+        return new Result(options.seed(), options.workload(), true, null, List.of(), operations(), faults);
     }
 
     private static String location(Throwable e) {
@@ -178,6 +201,10 @@ public final class Simulation {
         return options.replicas();
     }
 
+    Workload workload() {
+        return options.workload();
+    }
+
     int clients() {
         return options.clients();
     }
@@ -192,6 +219,10 @@ public final class Simulation {
 
     long nextRequestId() {
         return requestIds + 1;
+    }
+
+    boolean inFaultPhase() {
+        return loop.now() < calmStartsAt;
     }
 
     long stopIssuingAt() {
@@ -224,6 +255,9 @@ public final class Simulation {
         if (known != null && !known.equals(result.digest())) {
             fail("replica " + node + " applied a different history at index " + result.index()
                     + " (digest " + result.digest().shortHex() + ", others " + known.shortHex() + ")");
+        }
+        for (Outbox.Pending effect : result.effects()) {
+            effects.put(effect.id(), effect.sink());
         }
     }
 
@@ -397,10 +431,38 @@ public final class Simulation {
             }
         }
         checkAcknowledged();
-        Verdict verdict = LinearizabilityChecker.check(history.build(), Duration.ofSeconds(20));
-        if (!verdict.isLinearizable()) {
-            fail(verdict.explanation());
+        checkEffects();
+        if (options.workload() == Workload.KV) {
+            Verdict verdict = LinearizabilityChecker.check(history.build(), Duration.ofSeconds(20));
+            if (!verdict.isLinearizable()) {
+                fail(verdict.explanation());
+            }
         }
+    }
+
+    /**
+     * Every effect of every committed entry reached its sink, exactly once where the sink is
+     * exactly-once and at least once otherwise, and no outbox holds anything any more.
+     */
+    private void checkEffects() {
+        for (SimNode node : nodes) {
+            int left = node.node().executor().outbox().size();
+            if (left > 0) {
+                fail("liveness: replica " + node.id + " still has " + left + " effects in its outbox: "
+                        + node.node().executor().outbox().all().getFirst());
+            }
+        }
+        for (Map.Entry<EffectId, String> effect : effects.entrySet()) {
+            RecordingSink sink = sinks.get(effect.getValue());
+            int applied = sink.applied(effect.getKey());
+            if (sink.guarantee() == EffectSink.Guarantee.EXACTLY_ONCE ? applied != 1 : applied < 1) {
+                fail("effect " + effect.getKey() + " of sink " + sink.name() + " was applied " + applied + " times");
+            }
+        }
+    }
+
+    long suppressedDuplicates() {
+        return sinks.values().stream().mapToLong(RecordingSink::suppressedDuplicates).sum();
     }
 
     private String replicaStates() {

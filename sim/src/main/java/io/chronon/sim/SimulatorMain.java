@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The simulator as a command:
  * <pre>
- *   java -jar sim/target/chronon-sim.jar --seeds N [--first-seed S] [--replicas 3|5] [--jobs J]
+ *   java -jar sim/target/chronon-sim.jar --seeds N [--first-seed S] [--replicas 3|5] [--jobs J] [--workload kv|bank]
  * </pre>
  * Runs seeds {@code S..S+N-1} (each a whole cluster in one thread; J seeds at a time), prints
  * progress, prints every failure with its seed, the command that replays it and the end of its
@@ -23,6 +23,7 @@ public final class SimulatorMain {
         long seeds = option(args, "--seeds", 100);
         long first = option(args, "--first-seed", 1);
         int replicas = (int) option(args, "--replicas", 3);
+        Simulation.Workload workload = Simulation.Workload.valueOf(text(args, "--workload", "kv").toUpperCase());
         int jobs = (int) option(args, "--jobs", Math.max(1, Runtime.getRuntime().availableProcessors()));
         if (replicas != 3 && replicas != 5) {
             System.err.println("--replicas must be 3 or 5");
@@ -38,7 +39,7 @@ public final class SimulatorMain {
             for (long seed = first; seed < first + seeds; seed++) {
                 long current = seed;
                 futures.add(pool.submit(() -> {
-                    Simulation.Result result = Simulation.run(Simulation.Options.standard(current, replicas));
+                    Simulation.Result result = Simulation.run(Simulation.Options.standard(current, replicas).with(workload));
                     operations.addAndGet(result.operations());
                     faults.addAndGet(result.faults());
                     if (!result.passed()) {
@@ -65,11 +66,20 @@ public final class SimulatorMain {
     static synchronized void report(Simulation.Result result, int replicas) {
         System.out.println("FAILED seed " + result.seed() + ": " + result.failure());
         System.out.println("  replay: java -jar sim/target/chronon-sim.jar --seeds 1 --first-seed " + result.seed()
-                + " --replicas " + replicas + " --jobs 1");
+                + " --replicas " + replicas + " --jobs 1 --workload " + result.workload().name().toLowerCase());
         List<String> trace = result.trace();
         for (String line : trace.subList(Math.max(0, trace.size() - 60), trace.size())) {
             System.out.println("    " + line);
         }
+    }
+
+    private static String text(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
     }
 
     private static long option(String[] args, String name, long fallback) {

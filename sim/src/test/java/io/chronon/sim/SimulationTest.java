@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,11 +26,16 @@ class SimulationTest {
 
     private static List<Simulation.Result> runSeeds(long first, long count, int replicas, Set<InjectedBug> bugs,
                                                     boolean stopAtFirstFailure) throws Exception {
+        return runSeeds(first, count, replicas, Simulation.Workload.KV, bugs, stopAtFirstFailure);
+    }
+
+    private static List<Simulation.Result> runSeeds(long first, long count, int replicas, Simulation.Workload workload,
+                                                    Set<InjectedBug> bugs, boolean stopAtFirstFailure) throws Exception {
         List<Simulation.Result> failures = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
             List<Future<Simulation.Result>> results = new ArrayList<>();
             for (long seed = first; seed < first + count; seed++) {
-                Simulation.Options options = Simulation.Options.standard(seed, replicas).withBugs(bugs);
+                Simulation.Options options = Simulation.Options.standard(seed, replicas).with(workload).withBugs(bugs);
                 results.add(pool.submit(() -> Simulation.run(options)));
             }
             for (Future<Simulation.Result> future : results) {
@@ -47,11 +53,16 @@ class SimulationTest {
     }
 
     private static String describe(List<Simulation.Result> failures, int replicas) {
+        return describe(failures, replicas, Simulation.Workload.KV);
+    }
+
+    private static String describe(List<Simulation.Result> failures, int replicas, Simulation.Workload workload) {
         StringBuilder text = new StringBuilder();
         for (Simulation.Result failure : failures) {
             text.append("\nseed ").append(failure.seed()).append(": ").append(failure.failure())
                     .append("\n  replay: java -jar sim/target/chronon-sim.jar --seeds 1 --first-seed ")
-                    .append(failure.seed()).append(" --replicas ").append(replicas).append(" --jobs 1");
+                    .append(failure.seed()).append(" --replicas ").append(replicas).append(" --jobs 1 --workload ")
+                    .append(workload.name().toLowerCase(Locale.ROOT));
             failure.trace().subList(Math.max(0, failure.trace().size() - 40), failure.trace().size())
                     .forEach(line -> text.append("\n    ").append(line));
         }
@@ -71,6 +82,20 @@ class SimulationTest {
         System.out.println("SimulationTest: seeds 100001.." + (100_000 + seeds) + ", 5 replicas");
         List<Simulation.Result> failures = runSeeds(100_001, seeds, 5, Set.of(), false);
         assertEquals(List.of(), failures.stream().map(Simulation.Result::seed).toList(), describe(failures, 5));
+    }
+
+    /**
+     * The bank: transfers emit effects to an exactly-once and an at-least-once sink while replicas
+     * crash (some between a sink's commit and the acknowledgement), fail over and rot; money is
+     * conserved at every index and every effect reaches its sink as its guarantee says.
+     */
+    @Test
+    void theBankConservesMoneyAndDeliversEveryEffectOnceThroughFailovers() throws Exception {
+        long seeds = Math.max(30, SEEDS / 3);
+        System.out.println("SimulationTest: seeds 200001.." + (200_000 + seeds) + ", 3 replicas, bank workload");
+        List<Simulation.Result> failures = runSeeds(200_001, seeds, 3, Simulation.Workload.BANK, Set.of(), false);
+        assertEquals(List.of(), failures.stream().map(Simulation.Result::seed).toList(),
+                describe(failures, 3, Simulation.Workload.BANK));
     }
 
     /** Each deliberate protocol bug must be caught within 1,000 seeds. */
