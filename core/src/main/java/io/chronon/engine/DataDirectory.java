@@ -20,17 +20,25 @@ import java.util.function.Supplier;
  * </ul>
  * A fresh directory is bootstrapped: log first, manifest last, so a manifest exists only for a
  * complete bootstrap, and an interrupted bootstrap (a log with no entry and no manifest) starts over.
+ *
+ * <p>The log can be replaced by an empty one that continues from a snapshot
+ * ({@link #restartLogAfter}), when a replica installs a snapshot received from a peer or its own
+ * log no longer connects to its snapshot.
  */
 public final class DataDirectory implements AutoCloseable {
 
+    private final Disk disk;
+    private final LogOptions options;
     private final Manifest manifest;
-    private final Log log;
+    private Log log;
     private final SnapshotStore snapshots;
     private final List<RecoveryFinding> findings;
     private final boolean bootstrapped;
 
-    private DataDirectory(Manifest manifest, Log log, SnapshotStore snapshots, List<RecoveryFinding> findings,
-                          boolean bootstrapped) {
+    private DataDirectory(Disk disk, LogOptions options, Manifest manifest, Log log, SnapshotStore snapshots,
+                          List<RecoveryFinding> findings, boolean bootstrapped) {
+        this.disk = disk;
+        this.options = options;
         this.manifest = manifest;
         this.log = log;
         this.snapshots = snapshots;
@@ -66,11 +74,20 @@ public final class DataDirectory implements AutoCloseable {
             return bootstrap(disk, options, snapshots, recovery, newClusterId.get(), newLogId, joiningExistingCluster);
         }
         Manifest manifest = existing.get();
-        LogRecovery opened = recovery.orElseThrow(() -> new StorageCorruptionException(
-                "the manifest exists but the log is gone: this data directory is damaged"));
-        List<RecoveryFinding> findings = new ArrayList<>(opened.findings());
-        findings.addAll(crossCheck(manifest.state(), opened.log(), snapshots, findings));
-        return new DataDirectory(manifest, opened.log(), snapshots, findings, false);
+        List<RecoveryFinding> findings = new ArrayList<>();
+        Log log;
+        if (recovery.isPresent()) {
+            log = recovery.get().log();
+            findings.addAll(recovery.get().findings());
+        } else {
+            Snapshot newest = snapshots.latest(error -> findings.add(new RecoveryFinding.SnapshotDamaged(
+                    error.getMessage()))).orElseThrow(() -> new StorageCorruptionException(
+                    "the manifest exists but the log is gone and no snapshot is left: this data directory is damaged"));
+            log = createLogAfter(disk, options, newest.meta(), newLogId.get());
+            findings.add(new RecoveryFinding.LogMissing(newest.meta().index() + 1));
+        }
+        findings.addAll(crossCheck(manifest.state(), log, snapshots, findings));
+        return new DataDirectory(disk, options, manifest, log, snapshots, findings, false);
     }
 
     private static DataDirectory bootstrap(Disk disk, LogOptions options, SnapshotStore snapshots,
@@ -97,7 +114,7 @@ public final class DataDirectory implements AutoCloseable {
         Log log = Log.create(disk, options, newLogId.get());
         Manifest manifest = Manifest.create(disk, joiningExistingCluster ? ManifestState.joining(clusterId)
                 : ManifestState.bootstrap(clusterId));
-        return new DataDirectory(manifest, log, snapshots, List.of(), true);
+        return new DataDirectory(disk, options, manifest, log, snapshots, List.of(), true);
     }
 
     private static List<RecoveryFinding> crossCheck(ManifestState state, Log log, SnapshotStore snapshots,
@@ -128,6 +145,47 @@ public final class DataDirectory implements AutoCloseable {
             found.add(new RecoveryFinding.CommittedEntriesMissing(held + 1, state.commitIndex()));
         }
         return found;
+    }
+
+    /**
+     * Replaces the log by an empty one whose first entry will be {@code snapshot.index() + 1}, linking
+     * to the snapshot's chain hash. The snapshot must be durable here first. The old segments are
+     * deleted (the directory synced) before the new log is created: a crash in between leaves a
+     * directory without a log, which {@link #open} continues from the snapshot.
+     */
+    public Log restartLogAfter(SnapshotMeta snapshot, UUID newLogId) {
+        Invariants.check(snapshots.indices().contains(snapshot.index()),
+                "the log restarts after snapshot %s, which is not durable here", snapshot.index());
+        deleteLog();
+        log = createLogAfter(disk, options, snapshot, newLogId);
+        return log;
+    }
+
+    /**
+     * Replaces the log by an empty one from index 0: this replica holds no usable state (its log was
+     * compacted and no snapshot verifies) and must get all of it from its peers.
+     */
+    public Log restartLogFromScratch(UUID newLogId) {
+        deleteLog();
+        log = Log.create(disk, options, newLogId);
+        disk.syncDirectory();
+        return log;
+    }
+
+    private void deleteLog() {
+        log.close();
+        for (String name : disk.list()) {
+            if (Segment.numberOf(name) >= 0) {
+                disk.delete(name);
+            }
+        }
+        disk.syncDirectory();
+    }
+
+    private static Log createLogAfter(Disk disk, LogOptions options, SnapshotMeta snapshot, UUID logId) {
+        Log log = Log.create(disk, options, logId, snapshot.index() + 1, snapshot.chainHash());
+        disk.syncDirectory();
+        return log;
     }
 
     public Manifest manifest() {

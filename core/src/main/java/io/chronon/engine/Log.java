@@ -396,6 +396,21 @@ public final class Log implements AutoCloseable {
         lastView = durableLastView = keptView;
     }
 
+    /**
+     * The hash of durable entry {@code index} as this log can vouch for it (from the entry, its
+     * successor's link, or the anchor below the first entry), or null if it cannot.
+     */
+    public Hash knownHash(long index) {
+        if (index < firstIndex() - 1 || index >= durableNext) {
+            return null;
+        }
+        try {
+            return hashAt(index);
+        } catch (IllegalStateException e) {
+            return null;
+        }
+    }
+
     /** The hash of entry {@code index}, which may be damaged if its successor is readable. */
     private Hash hashAt(long index) {
         if (index + 1 < durableNext && !isDamaged(index + 1)) {

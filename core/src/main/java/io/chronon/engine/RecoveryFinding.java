@@ -108,6 +108,18 @@ public sealed interface RecoveryFinding {
      */
     record CommittedEntriesMissing(long firstIndex, long lastIndex) implements Damage {}
 
+    /**
+     * The log is gone but a snapshot of {@code firstIndex - 1} is here (a crash while the log was
+     * being replaced to continue from a received snapshot, or files lost): an empty log continues
+     * from the snapshot, and whatever the lost log held after it must come from peers.
+     */
+    record LogMissing(long firstIndex) implements Damage {
+        @Override
+        public long lastIndex() {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** Neither the newest snapshot nor the log holds these entries. */
     record GapBeforeLog(long firstIndex, long lastIndex) implements Damage {}
 

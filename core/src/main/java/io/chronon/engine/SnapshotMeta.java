@@ -12,8 +12,10 @@ import java.util.UUID;
  * @param index         the last log index the state includes
  * @param view          the view of entry {@code index}
  * @param chainHash     the hash of entry {@code index}: the entry at {@code index + 1} must link to it
+ * @param timestamp     the consensus timestamp of entry {@code index}: a log continued from the
+ *                      snapshot never stamps an entry earlier
  */
-public record SnapshotMeta(UUID clusterId, int schemaVersion, long index, long view, Hash chainHash) {
+public record SnapshotMeta(UUID clusterId, int schemaVersion, long index, long view, Hash chainHash, long timestamp) {
     public SnapshotMeta {
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(chainHash, "chainHash");

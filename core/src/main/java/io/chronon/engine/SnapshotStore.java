@@ -26,8 +26,12 @@ import java.util.function.Consumer;
  *  48  u64  body length
  *  56  [32] chain hash: hash of entry index, which entry index + 1 links to
  *  88  [32] SHA-256 of the body
- * 120  u64  reserved (0)
+ * 120  u64  consensus timestamp of entry index
  * </pre>
+ *
+ * <p>A snapshot can also be read in chunks ({@link #info}, {@link #readChunk}) to send it to a
+ * replica that lags behind the log's compaction, which writes it with {@link #begin} and
+ * {@link Writer#commit(Hash)}: the body is verified against the hash its source announced.
  */
 public final class SnapshotStore {
     static final String PREFIX = "snapshot-";
@@ -95,37 +99,74 @@ public final class SnapshotStore {
     public Snapshot read(long index) {
         String name = fileName(index);
         try (DiskFile file = disk.open(name)) {
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            if (!file.readFully(0, header)) {
-                throw new StorageCorruptionException(name + " is shorter than its header");
-            }
-            header.flip();
-            if (header.getInt(4) != MAGIC || header.getShort(8) != FORMAT_VERSION) {
-                throw new StorageCorruptionException(name + " has an unknown magic or format version");
-            }
-            if (header.getInt(0) != Checksums.crc32c(header, 4, HEADER_BYTES - 4)) {
-                throw new StorageCorruptionException(name + " fails its header checksum");
-            }
-            SnapshotMeta meta = new SnapshotMeta(new UUID(header.getLong(16), header.getLong(24)),
-                    header.getInt(12), header.getLong(32), header.getLong(40), Hash.read(header, 56));
-            long length = header.getLong(48);
-            if (meta.index() != index) {
-                throw new StorageCorruptionException(name + " holds the snapshot of index " + meta.index());
-            }
-            if (length < 0 || length > Integer.MAX_VALUE - 8 || file.size() != HEADER_BYTES + length) {
-                throw new StorageCorruptionException(name + " has " + file.size() + " bytes but its header says "
-                        + (HEADER_BYTES + length));
-            }
-            byte[] body = new byte[(int) length];
+            SnapshotInfo info = readHeader(name, index, file);
+            byte[] body = new byte[(int) info.bodyBytes()];
             if (!file.readFully(HEADER_BYTES, ByteBuffer.wrap(body))) {
                 throw new StorageCorruptionException(name + " ends inside its body");
             }
             Hash bodyHash = Hash.sha256(body);
-            if (!bodyHash.equals(Hash.read(header, 88))) {
+            if (!bodyHash.equals(info.bodyHash())) {
                 throw new StorageCorruptionException(name + " fails its body hash");
             }
-            return new Snapshot(meta, bodyHash, body);
+            return new Snapshot(info.meta(), bodyHash, body);
         }
+    }
+
+    /**
+     * What a snapshot holds, from its verified header (the body is verified only when read whole).
+     *
+     * @throws StorageCorruptionException if the header does not verify
+     */
+    public SnapshotInfo info(long index) {
+        String name = fileName(index);
+        try (DiskFile file = disk.open(name)) {
+            return readHeader(name, index, file);
+        }
+    }
+
+    /**
+     * Up to {@code maxBytes} of a snapshot's body from {@code offset}, or null if there is no such
+     * snapshot any more. The receiver verifies the whole body against {@link SnapshotInfo#bodyHash()}.
+     */
+    public byte[] readChunk(long index, long offset, int maxBytes) {
+        String name = fileName(index);
+        if (!disk.exists(name)) {
+            return null;
+        }
+        try (DiskFile file = disk.open(name)) {
+            SnapshotInfo info = readHeader(name, index, file);
+            Invariants.check(offset >= 0 && offset <= info.bodyBytes(), "offset %s outside the body of %s", offset, name);
+            byte[] chunk = new byte[(int) Math.min(maxBytes, info.bodyBytes() - offset)];
+            if (!file.readFully(HEADER_BYTES + offset, ByteBuffer.wrap(chunk))) {
+                throw new StorageCorruptionException(name + " ends inside its body");
+            }
+            return chunk;
+        }
+    }
+
+    private static SnapshotInfo readHeader(String name, long index, DiskFile file) {
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        if (!file.readFully(0, header)) {
+            throw new StorageCorruptionException(name + " is shorter than its header");
+        }
+        header.flip();
+        if (header.getInt(4) != MAGIC || header.getShort(8) != FORMAT_VERSION) {
+            throw new StorageCorruptionException(name + " has an unknown magic or format version");
+        }
+        if (header.getInt(0) != Checksums.crc32c(header, 4, HEADER_BYTES - 4)) {
+            throw new StorageCorruptionException(name + " fails its header checksum");
+        }
+        SnapshotMeta meta = new SnapshotMeta(new UUID(header.getLong(16), header.getLong(24)),
+                header.getInt(12), header.getLong(32), header.getLong(40), Hash.read(header, 56), header.getLong(120));
+        long length = header.getLong(48);
+        if (meta.index() != index) {
+            throw new StorageCorruptionException(name + " holds the snapshot of index " + meta.index());
+        }
+        if (length < 0 || length > Integer.MAX_VALUE - 8 || file.size() != HEADER_BYTES + length) {
+            throw new StorageCorruptionException(name + " has " + file.size() + " bytes but its header says "
+                    + (HEADER_BYTES + length));
+        }
+        return new SnapshotInfo(meta, length, Hash.read(header, 88));
     }
 
     /**
@@ -142,6 +183,14 @@ public final class SnapshotStore {
             }
         }
         return Optional.empty();
+    }
+
+    /** Deletes the snapshot of {@code index}, if there is one. */
+    public void delete(long index) {
+        if (disk.exists(fileName(index))) {
+            disk.delete(fileName(index));
+            disk.syncDirectory();
+        }
     }
 
     /** Deletes every snapshot older than {@code index}. */
@@ -165,22 +214,48 @@ public final class SnapshotStore {
         private final MessageDigest digest = Hash.newDigest();
         private long length;
         private boolean committed;
+        private boolean abandoned;
 
         private Writer(SnapshotMeta meta, DiskFile file) {
             this.meta = meta;
             this.file = file;
         }
 
+        /** The body bytes written so far. */
+        public long length() {
+            return length;
+        }
+
+        public SnapshotMeta meta() {
+            return meta;
+        }
+
         public void write(ByteBuffer data) {
-            Invariants.check(!committed, "snapshot %s is already committed", meta.index());
+            Invariants.check(!committed && !abandoned, "snapshot %s is already committed or abandoned", meta.index());
             long position = HEADER_BYTES + length;
             length += data.remaining();
             digest.update(data.duplicate());
             file.write(position, data);
         }
 
-        /** Writes the header, makes the file durable and renames it into place. */
-        public void commit() {
+        /** Writes the header, makes the file durable and renames it into place; returns the body's hash. */
+        public Hash commit() {
+            return commit(null);
+        }
+
+        /**
+         * Like {@link #commit()}, but only if the body's hash is {@code expectedBodyHash}: a snapshot
+         * received from a peer is verified before it becomes one.
+         *
+         * @throws StorageCorruptionException if the body differs (the temporary file is removed)
+         */
+        public Hash commit(Hash expectedBodyHash) {
+            Hash bodyHash = Hash.finish(digest);
+            if (expectedBodyHash != null && !expectedBodyHash.equals(bodyHash)) {
+                close();
+                throw new StorageCorruptionException("snapshot " + meta.index() + " received with body hash "
+                        + bodyHash.shortHex() + ", announced " + expectedBodyHash.shortHex());
+            }
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             header.putInt(4, MAGIC);
             header.putShort(8, FORMAT_VERSION);
@@ -191,7 +266,8 @@ public final class SnapshotStore {
             header.putLong(40, meta.view());
             header.putLong(48, length);
             meta.chainHash().write(header, 56);
-            Hash.finish(digest).write(header, 88);
+            bodyHash.write(header, 88);
+            header.putLong(120, meta.timestamp());
             header.putInt(0, Checksums.crc32c(header, 4, HEADER_BYTES - 4));
             file.write(0, header);
             file.barrier();
@@ -199,12 +275,14 @@ public final class SnapshotStore {
             disk.rename(file.name(), fileName(meta.index()));
             disk.syncDirectory();
             committed = true;
+            return bodyHash;
         }
 
         /** Abandons an uncommitted snapshot, removing its temporary file. */
         @Override
         public void close() {
-            if (!committed) {
+            if (!committed && !abandoned) {
+                abandoned = true;
                 file.close();
                 disk.delete(file.name());
             }

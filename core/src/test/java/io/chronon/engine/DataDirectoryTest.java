@@ -96,12 +96,12 @@ class DataDirectoryTest {
         }
         log.barrier();
         Entry second = log.read(1);
-        directory.snapshots().write(new SnapshotMeta(CLUSTER, 1, 1, 1, second.hash()), new byte[] {42});
+        directory.snapshots().write(new SnapshotMeta(CLUSTER, 1, 1, 1, second.hash(), 0), new byte[] {42});
         directory.close();
         assertEquals(List.of(), open(disk).damage(), "a snapshot inside the log is consistent");
 
         MemoryDisk skewed = disk.copy();
-        new SnapshotStore(skewed).write(new SnapshotMeta(CLUSTER, 1, 2, 1, second.hash()), new byte[] {42});
+        new SnapshotStore(skewed).write(new SnapshotMeta(CLUSTER, 1, 2, 1, second.hash(), 0), new byte[] {42});
         assertEquals(List.of(new RecoveryFinding.SnapshotDisagreesWithLog(2)), open(skewed).damage());
 
         MemoryDisk based = new MemoryDisk();
@@ -128,9 +128,47 @@ class DataDirectoryTest {
         DataDirectory directory = open(foreign);
         directory.log().append(1, 0, CLIENT, 1, new byte[] {1});
         directory.log().barrier();
-        directory.snapshots().write(new SnapshotMeta(new UUID(7, 7), 1, 0, 1, directory.log().read(0).hash()),
+        directory.snapshots().write(new SnapshotMeta(new UUID(7, 7), 1, 0, 1, directory.log().read(0).hash(), 0),
                 new byte[] {1});
         assertTrue(assertThrows(StorageCorruptionException.class, () -> open(foreign)).getMessage()
                 .contains("belongs to cluster"));
+    }
+
+    @Test
+    void theLogRestartsAfterASnapshotAndACrashMidwayContinuesFromTheSnapshot() {
+        MemoryDisk disk = new MemoryDisk();
+        DataDirectory directory = open(disk);
+        for (int i = 0; i < 3; i++) {
+            directory.log().append(1, 0, CLIENT, i, new byte[] {(byte) i});
+        }
+        directory.log().barrier();
+        Hash received = Hash.sha256("entry 40 of the cluster's log".getBytes(StandardCharsets.UTF_8));
+        SnapshotMeta snapshot = new SnapshotMeta(CLUSTER, 1, 40, 3, received, 77);
+        directory.snapshots().write(snapshot, new byte[] {4, 0});
+        directory.manifest().update(directory.manifest().state().withCommitIndex(40));
+
+        MemoryDisk midway = disk.copy();
+        Log restarted = directory.restartLogAfter(snapshot, new UUID(3, 3));
+        assertEquals(41, restarted.firstIndex());
+        assertEquals(received, restarted.lastHash());
+        restarted.append(3, 0, CLIENT, 9, new byte[] {9});
+        restarted.barrier();
+        directory.close();
+        DataDirectory reopened = open(disk);
+        assertEquals(List.of(), reopened.damage());
+        assertEquals(41, reopened.log().firstIndex());
+        assertEquals(received, reopened.log().read(41).previousHash());
+        reopened.close();
+
+        for (String name : midway.list()) {
+            if (Segment.numberOf(name) >= 0) {
+                midway.delete(name);
+            }
+        }
+        DataDirectory afterCrash = open(midway);
+        assertEquals(List.of(new RecoveryFinding.LogMissing(41)), afterCrash.damage(),
+                "what the lost log held after the snapshot must come from peers");
+        assertEquals(41, afterCrash.log().firstIndex());
+        assertEquals(received, afterCrash.log().lastHash());
     }
 }

@@ -18,7 +18,8 @@ class SnapshotStoreTest {
     private static final UUID CLUSTER = new UUID(21, 22);
 
     private static SnapshotMeta meta(long index) {
-        return new SnapshotMeta(CLUSTER, 3, index, 2, Hash.sha256(("entry " + index).getBytes(StandardCharsets.UTF_8)));
+        return new SnapshotMeta(CLUSTER, 3, index, 2, Hash.sha256(("entry " + index).getBytes(StandardCharsets.UTF_8)),
+                1_000 * index);
     }
 
     private static byte[] body(long index, int size) {
@@ -125,5 +126,33 @@ class SnapshotStoreTest {
         }
         store.deleteBefore(13);
         assertEquals(List.of(13L), store.indices());
+    }
+
+    @Test
+    void aSnapshotTravelsInChunksAndIsVerifiedAgainstTheAnnouncedHash() {
+        SnapshotStore source = new SnapshotStore(new MemoryDisk());
+        byte[] body = body(12, 10_000);
+        source.write(meta(12), body);
+        SnapshotInfo info = source.info(12);
+        assertEquals(new SnapshotInfo(meta(12), 10_000, Hash.sha256(body)), info);
+
+        SnapshotStore target = new SnapshotStore(new MemoryDisk());
+        try (SnapshotStore.Writer writer = target.begin(info.meta())) {
+            while (writer.length() < info.bodyBytes()) {
+                writer.write(ByteBuffer.wrap(source.readChunk(12, writer.length(), 3000)));
+            }
+            assertEquals(info.bodyHash(), writer.commit(info.bodyHash()));
+        }
+        assertArrayEquals(body, target.read(12).body());
+        assertEquals(null, source.readChunk(13, 0, 100), "no such snapshot");
+
+        SnapshotStore tampered = new SnapshotStore(new MemoryDisk());
+        try (SnapshotStore.Writer writer = tampered.begin(info.meta())) {
+            byte[] altered = body.clone();
+            altered[5000] ^= 1;
+            writer.write(ByteBuffer.wrap(altered));
+            assertThrows(StorageCorruptionException.class, () -> writer.commit(info.bodyHash()));
+        }
+        assertEquals(List.of(), tampered.indices(), "a body that fails the announced hash never becomes a snapshot");
     }
 }
