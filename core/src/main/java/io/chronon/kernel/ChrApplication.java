@@ -47,9 +47,16 @@ public interface ChrApplication<S, C, Q, R> {
     /** The version of the snapshot encoding {@link #writeSnapshot} produces. */
     int snapshotSchemaVersion();
 
-    /** Writes a state in the current snapshot encoding. */
+    /**
+     * Writes a state in the current snapshot encoding, canonically: equal states give equal bytes
+     * (iterate in key order, no identity hash codes), because replicas compare the hashes of their
+     * snapshots to detect divergence.
+     */
     void writeSnapshot(S state, OutputStream out) throws IOException;
 
-    /** Reads a state written with the given schema version (this or an older one). */
+    /**
+     * Reads a state written with the given schema version (this or an older one), consuming exactly
+     * what {@link #writeSnapshot} wrote; refuses an unknown version with an {@link IOException}.
+     */
     S readSnapshot(InputStream in, int schemaVersion) throws IOException;
 }

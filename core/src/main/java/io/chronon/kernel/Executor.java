@@ -25,6 +25,9 @@ import io.chronon.engine.Invariants;
  * <p>The kernel's own state (client sessions and the outbox of effects) lives here, beside the
  * application's, so an application cannot forget an effect or a session.
  *
+ * <p>Every piece of state is immutable, so a {@link Checkpoint} of it costs nothing to take and can
+ * be written to a snapshot by another thread while entries go on being applied.
+ *
  * <p>Single-threaded, like the application it drives.
  */
 public final class Executor<S, C, Q, R> {
@@ -44,13 +47,29 @@ public final class Executor<S, C, Q, R> {
         }
     }
 
+    /**
+     * Everything the executor holds after applying entry {@code index}, which a snapshot saves:
+     * immutable, so it can be encoded while the executor moves on.
+     *
+     * @param appliedBytes the payload bytes of every entry applied from the start, which decides where
+     *                     snapshots are taken, the same on every replica
+     * @param entryView    the view of entry {@code index}; {@code entryHash}, its hash;
+     *                     {@code entryTimestamp}, its consensus timestamp
+     */
+    public record Checkpoint(long index, Hash digest, long appliedBytes, Object state, SessionTable sessions,
+                             Outbox outbox, long entryView, Hash entryHash, long entryTimestamp) {}
+
     private final ChrApplication<S, C, Q, R> application;
     private final UUID cluster;
     private S state;
     private SessionTable sessions;
     private Outbox outbox = Outbox.EMPTY;
     private long appliedIndex;
+    private long appliedBytes;
     private Hash digest;
+    private long lastView;
+    private Hash lastHash = Hash.ZERO;
+    private long lastTimestamp;
 
     /**
      * An executor at genesis: nothing applied yet ({@link #appliedIndex()} is −1).
@@ -65,6 +84,44 @@ public final class Executor<S, C, Q, R> {
         this.appliedIndex = -1;
         this.digest = Hash.ZERO;
         Invariants.check(state != null, "genesis() returned no state");
+    }
+
+    /** An executor continuing from a checkpoint (restored from a snapshot). */
+    @SuppressWarnings("unchecked")
+    public Executor(ChrApplication<S, C, Q, R> application, UUID cluster, Checkpoint from) {
+        this.application = application;
+        this.cluster = cluster;
+        this.state = (S) from.state();
+        this.sessions = from.sessions();
+        this.outbox = from.outbox();
+        this.appliedIndex = from.index();
+        this.appliedBytes = from.appliedBytes();
+        this.digest = from.digest();
+        this.lastView = from.entryView();
+        this.lastHash = from.entryHash();
+        this.lastTimestamp = from.entryTimestamp();
+        Invariants.check(state != null, "a checkpoint without state");
+    }
+
+    /** An executor of the same application continuing from {@code checkpoint} (a snapshot installed). */
+    public Executor<S, C, Q, R> restoredFrom(Checkpoint checkpoint) {
+        return new Executor<>(application, cluster, checkpoint);
+    }
+
+    /** What the executor holds now, for a snapshot; nothing applied yet has no checkpoint. */
+    public Checkpoint checkpoint() {
+        Invariants.check(appliedIndex >= 0, "nothing applied yet: no checkpoint");
+        return new Checkpoint(appliedIndex, digest, appliedBytes, state, sessions, outbox, lastView, lastHash,
+                lastTimestamp);
+    }
+
+    /** The payload bytes of every entry applied so far. */
+    public long appliedBytes() {
+        return appliedBytes;
+    }
+
+    public UUID cluster() {
+        return cluster;
     }
 
     public ChrApplication<S, C, Q, R> application() {
@@ -96,6 +153,8 @@ public final class Executor<S, C, Q, R> {
     public Result apply(Entry entry) {
         Invariants.check(entry.index() == appliedIndex + 1, "entry %s applied after entry %s", entry.index(),
                 appliedIndex);
+        Invariants.check(appliedIndex < 0 || entry.previousHash().equals(lastHash),
+                "entry %s does not link to the entry applied before it", entry.index());
         Outcome outcome;
         boolean duplicate = false;
         List<Effect> effects = new ArrayList<>();
@@ -133,6 +192,10 @@ public final class Executor<S, C, Q, R> {
         }
         digest = chain(digest, entry, outcome, duplicate, effects);
         appliedIndex = entry.index();
+        appliedBytes += entry.payload().length;
+        lastView = entry.view();
+        lastHash = entry.hash();
+        lastTimestamp = entry.timestamp();
         return new Result(entry, outcome, duplicate, added, digest, state);
     }
 

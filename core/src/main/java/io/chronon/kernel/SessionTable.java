@@ -96,6 +96,21 @@ public final class SessionTable {
         return new SessionTable(capacity, nextSessions, nextByIndex);
     }
 
+    /** A table holding exactly these sessions (from a snapshot). */
+    static SessionTable of(int capacity, Iterable<java.util.Map.Entry<UUID, Session>> saved) {
+        SessionTable table = empty(capacity);
+        PersistentMap<UUID, Session> sessions = table.sessions;
+        PersistentMap<Long, UUID> byIndex = table.byIndex;
+        for (java.util.Map.Entry<UUID, Session> entry : saved) {
+            Invariants.check(byIndex.get(entry.getValue().index()) == null, "two sessions at index %s",
+                    entry.getValue().index());
+            sessions = sessions.put(entry.getKey(), entry.getValue());
+            byIndex = byIndex.put(entry.getValue().index(), entry.getKey());
+        }
+        Invariants.check(sessions.size() <= capacity, "%s sessions do not fit a table of %s", sessions.size(), capacity);
+        return new SessionTable(capacity, sessions, byIndex);
+    }
+
     /** The sessions in client order, for snapshots. */
     public Iterable<java.util.Map.Entry<UUID, Session>> sessions() {
         return sessions;
