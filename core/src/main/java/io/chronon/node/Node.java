@@ -8,6 +8,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import io.chronon.engine.Entry;
+import io.chronon.engine.Invariants;
+import io.chronon.engine.SnapshotInfo;
 import io.chronon.kernel.EffectId;
 import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Executor;
@@ -32,8 +34,10 @@ import io.chronon.vsr.StorageEvent;
  */
 public final class Node {
     private final Replica replica;
-    private final Executor<?, ?, ?, ?> executor;
+    private Executor<?, ?, ?, ?> executor;
     private final EffectRunner effects;
+    private final SnapshotOptions snapshots;
+    private final DivergenceGuard guard;
     /** Proposals of the node's own (effect acknowledgements): their answers go to no client. */
     private final java.util.Set<Long> internal = new java.util.HashSet<>();
     private long internalIds;
@@ -47,15 +51,18 @@ public final class Node {
 
     private record PendingRead(long readId, byte[] query) {}
 
-    public Node(Replica replica, Executor<?, ?, ?, ?> executor) {
-        this(replica, executor, EffectOptions.DEFAULTS, 0);
-    }
-
-    /** A node that delivers its application's effects as {@code effectOptions} says. */
-    public Node(Replica replica, Executor<?, ?, ?, ?> executor, EffectOptions effectOptions, long seed) {
+    /**
+     * A node that delivers its application's effects as {@code effectOptions} says and snapshots its
+     * state as {@code snapshotOptions} says.
+     */
+    public Node(Replica replica, Executor<?, ?, ?, ?> executor, EffectOptions effectOptions,
+                SnapshotOptions snapshotOptions, long seed) {
         this.replica = replica;
         this.executor = executor;
         this.effects = new EffectRunner(this, effectOptions, seed);
+        this.snapshots = snapshotOptions;
+        this.guard = new DivergenceGuard(replica.replicaId(), snapshotOptions.digestsPerCheckpoint(),
+                executor.appliedIndex());
         drain();
     }
 
@@ -69,7 +76,19 @@ public final class Node {
 
     // ---------------------------------------------------------------- inputs
 
+    /**
+     * A message from a peer.
+     *
+     * @throws DivergenceException if the peer applied the same log into another state
+     */
     public void receive(Message message) {
+        if (message instanceof Message.Checkpoint checkpoint) {
+            if (checkpoint.cluster().equals(replica.cluster()) && checkpoint.from() >= 0
+                    && checkpoint.from() < replica.replicaCount() && checkpoint.from() != replica.replicaId()) {
+                guard.received(checkpoint);
+            }
+            return;
+        }
         replica.receive(message);
         drain();
     }
@@ -120,6 +139,38 @@ public final class Node {
     /** A query answered from this replica's state as it is, without asking anyone: may be stale. */
     public NodeOutput.ReadAnswer queryLocal(byte[] query) {
         return answer(query);
+    }
+
+    /**
+     * The driver wrote the snapshot asked for with {@link NodeOutput.TakeSnapshot} and compacted the
+     * log: peers that lag behind the compaction can be sent the snapshot, and its state hash is
+     * compared with theirs.
+     *
+     * @throws DivergenceException if a peer's state at that index hashes differently
+     */
+    public void snapshotTaken(StorageEvent.SnapshotSaved saved) {
+        replica.storage(saved);
+        send(guard.snapshotted(saved.snapshot().index(), saved.snapshot().bodyHash()));
+        drain();
+    }
+
+    /**
+     * The driver performed {@link Output.InstallSnapshot}: the log continues from the snapshot and
+     * {@code checkpoint} is its state, which the executor continues from.
+     */
+    public void snapshotInstalled(SnapshotInfo snapshot, Executor.Checkpoint checkpoint) {
+        Invariants.check(checkpoint.index() == snapshot.index() && checkpoint.entryHash().equals(
+                snapshot.meta().chainHash()), "the installed state is not the snapshot's");
+        Invariants.check(checkpoint.index() > executor.appliedIndex(), "snapshot %s installed over applied index %s",
+                checkpoint.index(), executor.appliedIndex());
+        executor = executor.restoredFrom(checkpoint);
+        guard.restartAt(checkpoint.index());
+        for (List<PendingRead> reads : readsOnIndex.headMap(checkpoint.index(), true).values()) {
+            reads.forEach(read -> outputs.add(new NodeOutput.ReadReply(read.readId(), answer(read.query()))));
+        }
+        readsOnIndex.headMap(checkpoint.index(), true).clear();
+        replica.storage(new StorageEvent.SnapshotInstalled(snapshot));
+        drain();
     }
 
     /** The sink took an effect delivered with {@link NodeOutput.Execute} (and the durable view still matched). */
@@ -174,6 +225,9 @@ public final class Node {
                 case Output.Truncate truncate -> outputs.add(new NodeOutput.Storage(truncate));
                 case Output.SaveState save -> outputs.add(new NodeOutput.Storage(save));
                 case Output.Load load -> outputs.add(new NodeOutput.Storage(load));
+                case Output.LoadSnapshotChunk load -> outputs.add(new NodeOutput.Storage(load));
+                case Output.WriteSnapshotChunk write -> outputs.add(new NodeOutput.Storage(write));
+                case Output.InstallSnapshot install -> outputs.add(new NodeOutput.Storage(install));
                 case Output.Commit commit -> apply(commit.entries());
                 case Output.Proposed proposed ->
                         waitingOnIndex.computeIfAbsent(proposed.index(), index -> new ArrayList<>())
@@ -196,8 +250,13 @@ public final class Node {
             return;
         }
         for (Entry entry : entries) {
+            long bytesBefore = executor.appliedBytes();
             Executor.Result result = executor.apply(entry);
             applied.add(result);
+            send(guard.applied(entry.index(), result.digest()));
+            if (snapshots.snapshotAfter(entry.index(), bytesBefore, executor.appliedBytes())) {
+                outputs.add(new NodeOutput.TakeSnapshot(executor.checkpoint()));
+            }
             List<Long> waiting = waitingOnIndex.remove(entry.index());
             if (waiting != null) {
                 for (long requestId : waiting) {
@@ -210,6 +269,20 @@ public final class Node {
             }
         }
         effects.schedule();
+    }
+
+    /** Sends a determinism checkpoint to every peer. */
+    private void send(DivergenceGuard.Outgoing checkpoint) {
+        if (checkpoint == null) {
+            return;
+        }
+        for (int peer = 0; peer < replica.replicaCount(); peer++) {
+            if (peer != replica.replicaId()) {
+                outputs.add(new NodeOutput.Send(peer, new Message.Checkpoint(replica.cluster(), replica.replicaId(),
+                        replica.view(), checkpoint.firstIndex(), checkpoint.digests(), checkpoint.stateIndex(),
+                        checkpoint.stateHash())));
+            }
+        }
     }
 
     /** Entries after {@code index} left the log uncommitted: their outcome is unknown here. */

@@ -1,6 +1,7 @@
 package io.chronon.node;
 
 import io.chronon.kernel.EffectId;
+import io.chronon.kernel.Executor;
 import io.chronon.kernel.Outcome;
 import io.chronon.vsr.Message;
 import io.chronon.vsr.Output;
@@ -27,6 +28,12 @@ public sealed interface NodeOutput {
      * if not.
      */
     record Execute(EffectId id, long view, String sink, byte[] payload) implements NodeOutput {}
+
+    /**
+     * Write a snapshot of {@code checkpoint} (immutable: encode it on any thread, the node goes on
+     * applying), then compact the log, and report with {@link Node#snapshotTaken}.
+     */
+    record TakeSnapshot(Executor.Checkpoint checkpoint) implements NodeOutput {}
 
     /** How a command ended, as far as this node can tell. */
     sealed interface Answer {

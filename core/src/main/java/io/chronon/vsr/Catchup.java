@@ -6,6 +6,7 @@ import java.util.List;
 import io.chronon.engine.Entry;
 import io.chronon.engine.Hash;
 import io.chronon.engine.Invariants;
+import io.chronon.engine.SnapshotInfo;
 
 /**
  * Brings this replica's log to a target log, known by its end (op and hash), from a source replica
@@ -21,6 +22,12 @@ import io.chronon.engine.Invariants;
  * the rest forward in bounded chunks, each verified to link to the one before, and ends only when
  * this log is durable through the target op and ends with the target hash. Every request has a
  * timeout and is repeated.
+ *
+ * <p>When the source has compacted the entries this log needs, it offers its snapshot instead. The
+ * snapshot is fetched in chunks, written in order and verified against the hash the offer announced
+ * before it counts; a lost chunk is asked for again from where the transfer stands, and a source
+ * that no longer holds the snapshot offers its newer one. The installed snapshot replaces this log
+ * up to its index (all of it committed), and the catch-up goes on from there.
  */
 final class Catchup {
     private final Replica r;
@@ -40,6 +47,19 @@ final class Catchup {
     private long requestedFirst = -1;
     private long requestedLast;
     private long requestDeadline;
+    /** The snapshot being received from the source, or null. */
+    private SnapshotInfo installing;
+    /** The tick of the last answer that moved this catch-up forward. */
+    private long progressAt;
+    /** Body bytes of {@code installing} received and handed to storage. */
+    private long installOffset;
+    /**
+     * A transfer this replica began and left unfinished (its catch-up was replaced), and how far it
+     * got: storage still holds that much, so the same snapshot offered again (by any replica: at the
+     * same index the canonical body is the same everywhere) resumes there.
+     */
+    private SnapshotInfo unfinished;
+    private long unfinishedOffset;
 
     Catchup(Replica replica) {
         this.r = replica;
@@ -47,6 +67,11 @@ final class Catchup {
 
     boolean active() {
         return active;
+    }
+
+    /** Whether this catch-up has gone {@code ticks} ticks without an answer that moved it forward. */
+    boolean stalledFor(long ticks) {
+        return active && r.ticks - progressAt >= ticks;
     }
 
     /** Whether a catch-up is already under way to this view's log at this op. */
@@ -82,10 +107,21 @@ final class Catchup {
         searching = false;
         requestedFirst = -1;
         onDone = null;
+        leaveTransfer();
+    }
+
+    /** Stops receiving a snapshot, remembering how far the transfer got. */
+    private void leaveTransfer() {
+        if (installing != null) {
+            unfinished = installing;
+            unfinishedOffset = installOffset;
+        }
+        installing = null;
     }
 
     private void begin(long view, int source, long op, Hash hash, List<Entry> knownSuffix, long agreedAt,
                        Runnable onDone) {
+        leaveTransfer();
         this.active = true;
         this.view = view;
         this.source = source;
@@ -94,6 +130,7 @@ final class Catchup {
         this.suffix = knownSuffix.isEmpty() || knownSuffix.getLast().index() != op ? List.of() : knownSuffix;
         this.onDone = onDone;
         this.requestedFirst = -1;
+        this.progressAt = r.ticks;
         findJoin(agreedAt);
     }
 
@@ -201,6 +238,9 @@ final class Catchup {
         }
         requestedFirst = -1;
         List<Entry> entries = answer.entries();
+        if (!entries.isEmpty()) {
+            progressAt = r.ticks;
+        }
         if (entries.isEmpty()) {
             // The source does not hold them (yet); ask again after the timeout.
             requestDeadline = r.ticks + r.config.requestTicks();
@@ -244,17 +284,92 @@ final class Catchup {
     }
 
     void onTick() {
-        if (active && requestedFirst >= 0 && r.ticks >= requestDeadline) {
+        if (active && installing != null && installOffset < installing.bodyBytes() && r.ticks >= requestDeadline) {
+            requestChunk();
+        } else if (active && requestedFirst >= 0 && r.ticks >= requestDeadline) {
             request(requestedFirst, requestedLast);
+        }
+    }
+
+    // ---------------------------------------------------------------- snapshot install
+
+    /** The source compacted what was asked for: take its snapshot, if it moves this replica forward. */
+    void onSnapshotOffer(Message.SnapshotOffer offer) {
+        SnapshotInfo snapshot = offer.snapshot();
+        if (!active || offer.from() != source || snapshot.index() <= r.commit || snapshot.bodyBytes() == 0
+                || (installing != null && installing.index() == snapshot.index())) {
+            return;
+        }
+        if (snapshot.index() > targetOp) {
+            if (onDone != null && offer.view() != view) {
+                // The source has moved to another view: its log need not extend the target log.
+                return;
+            }
+            // The source's log in the target's view extends the target log (a log only grows within
+            // a view) and the snapshot is committed state on it: the snapshot becomes the goal.
+            targetOp = snapshot.index();
+            targetHash = snapshot.meta().chainHash();
+            suffix = List.of();
+        }
+        searching = false;
+        requestedFirst = -1;
+        installing = snapshot;
+        boolean resumes = snapshot.equals(unfinished) && unfinishedOffset < snapshot.bodyBytes();
+        installOffset = resumes ? unfinishedOffset : 0;
+        unfinished = null;
+        requestChunk();
+    }
+
+    private void requestChunk() {
+        requestDeadline = r.ticks + r.config.requestTicks();
+        r.send(source, new Message.RequestSnapshotChunk(r.config.cluster(), r.self, r.view, installing.index(),
+                installOffset));
+    }
+
+    void onSnapshotChunk(Message.SnapshotChunk chunk) {
+        if (!active || installing == null || chunk.from() != source || chunk.index() != installing.index()
+                || chunk.offset() != installOffset || chunk.data().length == 0
+                || installOffset + chunk.data().length > installing.bodyBytes()) {
+            return;
+        }
+        r.outputs.add(new Output.WriteSnapshotChunk(installing, installOffset, chunk.data()));
+        installOffset += chunk.data().length;
+        progressAt = r.ticks;
+        if (installOffset < installing.bodyBytes()) {
+            requestChunk();
+        }
+    }
+
+    void onSnapshotChunkWritten(StorageEvent.SnapshotChunkWritten written) {
+        if (installing == null || written.index() != installing.index() || written.end() != installing.bodyBytes()) {
+            return;
+        }
+        SnapshotInfo verified = installing;
+        installing = null;
+        r.installSnapshot(verified);
+        begin(view, source, targetOp, targetHash, suffix, r.commit, onDone);
+    }
+
+    void onSnapshotRefused(StorageEvent.SnapshotRefused refused) {
+        if (unfinished != null && refused.index() == unfinished.index()) {
+            unfinished = null;
+        }
+        if (installing != null && refused.index() == installing.index()) {
+            installOffset = 0;
+            requestChunk();
         }
     }
 
     // ---------------------------------------------------------------- serving others
 
-    /** Serves entries from memory, or asks storage for the ones only it holds. */
+    /** Serves entries from memory, or asks storage for the ones only it holds, or offers the snapshot. */
     void onRequestEntries(Message.RequestEntries request) {
         long first = request.first();
         long last = Math.min(request.last(), r.log.op());
+        if (first < r.log.memoryFirst() && first < r.logFirst && r.snapshot != null) {
+            r.send(request.from(), new Message.SnapshotOffer(r.config.cluster(), r.self, r.view, r.snapshot));
+            return;
+        }
         if (first > last) {
             r.send(request.from(), new Message.Entries(r.config.cluster(), r.self, r.view, first, List.of()));
             return;
@@ -270,6 +385,12 @@ final class Catchup {
     }
 
     void onLoaded(StorageEvent.Loaded loaded) {
+        if (loaded.entries().isEmpty() && r.snapshot != null && loaded.first() <= r.snapshot.index()) {
+            // Storage cannot give these entries (damaged, or compacted meanwhile), but the snapshot
+            // holds their effect: offer it, or the peer would ask for them forever.
+            r.send(loaded.forReplica(), new Message.SnapshotOffer(r.config.cluster(), r.self, r.view, r.snapshot));
+            return;
+        }
         List<Entry> entries = new ArrayList<>();
         int bytes = 0;
         for (Entry entry : loaded.entries()) {
@@ -280,5 +401,20 @@ final class Catchup {
             bytes += entry.payload().length;
         }
         r.send(loaded.forReplica(), new Message.Entries(r.config.cluster(), r.self, r.view, loaded.first(), entries));
+    }
+
+    void onRequestSnapshotChunk(Message.RequestSnapshotChunk request) {
+        r.outputs.add(new Output.LoadSnapshotChunk(request.from(), request.index(), request.offset(),
+                r.config.messageMaxBytes()));
+    }
+
+    void onSnapshotChunkLoaded(StorageEvent.SnapshotChunkLoaded loaded) {
+        if (loaded.data() != null) {
+            r.send(loaded.forReplica(), new Message.SnapshotChunk(r.config.cluster(), r.self, r.view, loaded.index(),
+                    loaded.offset(), loaded.data()));
+        } else if (r.snapshot != null && r.snapshot.index() != loaded.index()) {
+            // That snapshot is gone (a newer one replaced it): offer the newer one.
+            r.send(loaded.forReplica(), new Message.SnapshotOffer(r.config.cluster(), r.self, r.view, r.snapshot));
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import io.chronon.engine.Entry;
 import io.chronon.engine.Hash;
+import io.chronon.engine.SnapshotInfo;
 
 /**
  * The messages replicas exchange (Viewstamped Replication Revisited, Liskov and Cowling 2012, with
@@ -91,6 +92,40 @@ public sealed interface Message {
     record Entries(UUID cluster, int from, long view, long first, List<Entry> entries) implements Message {
         public Entries {
             entries = List.copyOf(entries);
+        }
+    }
+
+    /**
+     * The entries asked for were compacted here: {@code snapshot} covers them (its state is committed
+     * state, through its index). Fetch it with {@link RequestSnapshotChunk}.
+     */
+    record SnapshotOffer(UUID cluster, int from, long view, SnapshotInfo snapshot) implements Message {
+        public SnapshotOffer {
+            Objects.requireNonNull(snapshot, "snapshot");
+        }
+    }
+
+    /** Send me the body of your snapshot {@code index} from {@code offset}. */
+    record RequestSnapshotChunk(UUID cluster, int from, long view, long index, long offset) implements Message {}
+
+    /** A piece of the body of snapshot {@code index}, from {@code offset}. */
+    record SnapshotChunk(UUID cluster, int from, long view, long index, long offset, byte[] data) implements Message {
+        public SnapshotChunk {
+            Objects.requireNonNull(data, "data");
+        }
+    }
+
+    /**
+     * The determinism guard, between nodes (the replica passes it by): the sender's applied-state
+     * digests of indices {@code firstIndex ..}, and, if {@code stateIndex} is not −1, the canonical
+     * hash of its whole state after {@code stateIndex}. A receiver that applied the same indices
+     * with other digests has diverged.
+     */
+    record Checkpoint(UUID cluster, int from, long view, long firstIndex, List<Hash> digests, long stateIndex,
+                      Hash stateHash) implements Message {
+        public Checkpoint {
+            digests = List.copyOf(digests);
+            Objects.requireNonNull(stateHash, "stateHash");
         }
     }
 

@@ -3,6 +3,7 @@ package io.chronon.vsr;
 import java.util.List;
 
 import io.chronon.engine.Entry;
+import io.chronon.engine.SnapshotInfo;
 
 /**
  * What a {@link Replica} asks its driver to do. The replica never performs I/O itself: it returns
@@ -33,6 +34,28 @@ public sealed interface Output {
 
     /** Read entries {@code first..last} from the log for replica {@code forReplica}; report {@link StorageEvent.Loaded}. */
     record Load(long first, long last, int forReplica) implements Output {}
+
+    /**
+     * Read up to {@code maxBytes} of the body of local snapshot {@code index} from {@code offset}, for
+     * replica {@code forReplica}; report {@link StorageEvent.SnapshotChunkLoaded}.
+     */
+    record LoadSnapshotChunk(int forReplica, long index, long offset, int maxBytes) implements Output {}
+
+    /**
+     * Write this chunk of a snapshot received from a peer (chunks come in order from offset 0; offset
+     * 0 starts over). After the last chunk, verify the body against {@code snapshot.bodyHash()} and
+     * make the snapshot durable. Report {@link StorageEvent.SnapshotChunkWritten}, or
+     * {@link StorageEvent.SnapshotRefused} if the chunk does not continue the body or the body fails
+     * its hash.
+     */
+    record WriteSnapshotChunk(SnapshotInfo snapshot, long offset, byte[] data) implements Output {}
+
+    /**
+     * Continue from the durable, verified snapshot received: replace the log by an empty one after
+     * it and the executor's state by the snapshot's; report {@link StorageEvent.SnapshotInstalled}.
+     * The replica already counts the snapshot as its log up to its index.
+     */
+    record InstallSnapshot(SnapshotInfo snapshot) implements Output {}
 
     /** These entries are committed: apply them, in order, after those of earlier outputs. */
     record Commit(List<Entry> entries) implements Output {

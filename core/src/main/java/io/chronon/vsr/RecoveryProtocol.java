@@ -41,8 +41,13 @@ final class RecoveryProtocol {
         r.broadcast(new Message.Recovery(r.config.cluster(), r.self, r.view, nonce));
     }
 
+    /**
+     * Asks again when no answer came, or when the catch-up to the primary's log stopped moving (the
+     * primary changed, or compacted past what was asked for and moved to another view).
+     */
     void onTick() {
-        if (r.ticks >= retryAt && !r.catchup.active()) {
+        if (r.ticks >= retryAt && (!r.catchup.active() || r.catchup.stalledFor(r.config.viewChangeTicksMin() * 4L))) {
+            r.catchup.cancel();
             ask();
         }
     }

@@ -9,6 +9,7 @@ import java.util.function.LongSupplier;
 import io.chronon.engine.Entry;
 import io.chronon.engine.Hash;
 import io.chronon.engine.Invariants;
+import io.chronon.engine.SnapshotInfo;
 
 /**
  * A Viewstamped Replication replica as a deterministic state machine: no threads, sockets, sleeps or
@@ -60,6 +61,10 @@ public final class Replica {
     long ticks;
     /** The tick at which this replica last heard from the primary of its view. */
     long primaryHeardAt;
+    /** The newest snapshot held here (offered to replicas behind the compaction), or null. */
+    SnapshotInfo snapshot;
+    /** The lowest index the log in storage holds: lower entries were compacted into the snapshot. */
+    long logFirst;
 
     /**
      * A replica starting from its durable state.
@@ -147,6 +152,12 @@ public final class Replica {
             case Message.Entries entries -> catchup.onEntries(entries);
             case Message.Recovery ask -> recovery.onRecovery(ask);
             case Message.RecoveryResponse answer -> recovery.onRecoveryResponse(answer);
+            case Message.SnapshotOffer offer -> catchup.onSnapshotOffer(offer);
+            case Message.RequestSnapshotChunk request -> catchup.onRequestSnapshotChunk(request);
+            case Message.SnapshotChunk chunk -> catchup.onSnapshotChunk(chunk);
+            case Message.Checkpoint checkpoint -> {
+                // The nodes' determinism guard: not the replica's business.
+            }
         }
         afterInput();
     }
@@ -193,6 +204,18 @@ public final class Replica {
                 normal.onStateSaved();
             }
             case StorageEvent.Loaded loaded -> catchup.onLoaded(loaded);
+            case StorageEvent.SnapshotChunkLoaded loaded -> catchup.onSnapshotChunkLoaded(loaded);
+            case StorageEvent.SnapshotChunkWritten written -> catchup.onSnapshotChunkWritten(written);
+            case StorageEvent.SnapshotRefused refused -> catchup.onSnapshotRefused(refused);
+            case StorageEvent.SnapshotInstalled installed -> Invariants.check(commit >= installed.snapshot().index(),
+                    "replica %s installed snapshot %s beyond its commit number %s", self, installed.snapshot().index(),
+                    commit);
+            case StorageEvent.SnapshotSaved saved -> {
+                if (snapshot == null || saved.snapshot().index() >= snapshot.index()) {
+                    snapshot = saved.snapshot();
+                }
+                logFirst = Math.max(logFirst, saved.logFirstIndex());
+            }
         }
         afterInput();
     }
@@ -228,6 +251,19 @@ public final class Replica {
 
     public int replicaId() {
         return self;
+    }
+
+    public UUID cluster() {
+        return config.cluster();
+    }
+
+    public int replicaCount() {
+        return config.replicaCount();
+    }
+
+    /** The newest snapshot this replica holds, or null. */
+    public SnapshotInfo snapshot() {
+        return snapshot;
     }
 
     public boolean isPrimary() {
@@ -286,6 +322,25 @@ public final class Replica {
             outputs.add(new Output.Truncate(index));
         }
         outputs.add(new Output.Discarded(index));
+    }
+
+    /**
+     * Continues from a received snapshot, verified and durable: its index is committed, so the log
+     * up to it is replaced by the snapshot (storage replaces the log and the executor's state, in
+     * order with the outputs before and after). Uncommitted entries this log held are gone.
+     */
+    void installSnapshot(SnapshotInfo received) {
+        Invariants.check(received.index() > commit, "replica %s installs snapshot %s at or below its commit number %s",
+                self, received.index(), commit);
+        outputs.add(new Output.InstallSnapshot(received));
+        // Requests waiting on entries this replica has not applied will not see them applied here.
+        outputs.add(new Output.Discarded(committedOut));
+        log.restartAt(received.index(), received.meta().chainHash(), received.meta().view(),
+                received.meta().timestamp());
+        commit = received.index();
+        committedOut = received.index();
+        logFirst = received.index() + 1;
+        snapshot = received;
     }
 
     /** Raises the commit number (never past the durable log) and hands out what became committed. */

@@ -139,6 +139,21 @@ final class ReplicaLog {
         durableOp = Math.min(durableOp, index);
     }
 
+    /**
+     * Replaces the whole log by a snapshot of it through {@code index}: nothing in memory, the
+     * snapshot's entry {@code index} (hash, view, timestamp) as the last, counted durable (the
+     * snapshot is, and storage performs the switch before anything written after it).
+     */
+    void restartAt(long index, Hash hash, long view, long timestamp) {
+        memory.clear();
+        memoryFirst = index + 1;
+        baseHash = hash;
+        op = index;
+        durableOp = index;
+        lastView = view;
+        lastTimestamp = Math.max(lastTimestamp, timestamp);
+    }
+
     /** The log is durable through {@code index} (a storage completion). */
     void durableThrough(long index) {
         durableOp = Math.max(durableOp, Math.min(index, op));

@@ -280,6 +280,11 @@ final class ViewChange {
         if (r.catchup.headingTo(view, op, opHash)) {
             return;
         }
+        if (op < r.commit) {
+            // A message from before what this replica already knows committed (a snapshot installed
+            // from the primary got here first): a newer one will follow.
+            return;
+        }
         if (r.status == Replica.Status.NORMAL) {
             r.normal.stepDown();
         }

@@ -32,7 +32,7 @@ final class SingleReplicaNode {
                 256 * 1024, 1024, 10, Set.of());
         Replica replica = new Replica(config, new Replica.SavedState(0, 0, Message.NO_COMMIT, false),
                 new Replica.RecentLog(-1, Hash.ZERO, 0, 0, List.of()), -1, false, () -> 1_000L, 1);
-        node = new Node(replica, executor, effectOptions, 42);
+        node = new Node(replica, executor, effectOptions, SnapshotOptions.DEFAULTS, 42);
         pump();
         for (int tick = 0; tick < 50 && node.replica().status() != Replica.Status.NORMAL; tick++) {
             tick();

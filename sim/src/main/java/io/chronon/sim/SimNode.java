@@ -1,7 +1,6 @@
 package io.chronon.sim;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,32 +11,25 @@ import java.util.UUID;
 
 import io.chronon.engine.DataDirectory;
 import io.chronon.engine.DiskFailure;
-import io.chronon.engine.Entry;
-import io.chronon.engine.EntryUnavailableException;
 import io.chronon.engine.FaultModel;
 import io.chronon.engine.FaultyDisk;
 import io.chronon.engine.Log;
 import io.chronon.engine.LogOptions;
-import io.chronon.engine.LogReader;
 import io.chronon.engine.ManifestState;
 import io.chronon.engine.MemoryDisk;
-import io.chronon.engine.RecoveryFinding;
 import io.chronon.engine.SimulatedCrash;
-import io.chronon.examples.bank.BankApplication;
-import io.chronon.examples.bank.BankCommand;
-import io.chronon.examples.bank.BankState;
-import io.chronon.examples.kv.KvApplication;
-import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Executor;
-import io.chronon.kernel.Outcome;
 import io.chronon.node.EffectOptions;
+import io.chronon.node.HaltPoint;
 import io.chronon.node.Node;
 import io.chronon.node.NodeOutput;
+import io.chronon.node.NodeStartup;
+import io.chronon.node.NodeStorage;
+import io.chronon.node.SnapshotOptions;
 import io.chronon.vsr.Message;
 import io.chronon.vsr.Output;
 import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.Replica;
-import io.chronon.vsr.ReplicaConfig;
 import io.chronon.vsr.StorageEvent;
 
 /**
@@ -49,11 +41,14 @@ import io.chronon.vsr.StorageEvent;
  */
 final class SimNode {
     static final long TICK_NANOS = 10_000_000;
-    static final LogOptions LOG_OPTIONS = new LogOptions(1 << 20, 256 * 1024, 16 * 1024);
+    /** Small segments, so that compaction (which removes whole segments) happens within a run. */
+    static final LogOptions LOG_OPTIONS = new LogOptions(64 * 1024, 32 * 1024, 16 * 1024);
     private static final long EPOCH = 1_700_000_000_000_000_000L;
     private static final int SESSION_CAPACITY = 1024;
     /** Retries without end here: the calm phase must drain every outbox. */
     private static final EffectOptions EFFECTS = new EffectOptions(1_000_000, 2, 50, Set.of());
+    /** Often, with little history kept, so that runs restart from snapshots and install them. */
+    static final SnapshotOptions SNAPSHOTS = new SnapshotOptions(64, 24 * 1024, 16, 16);
 
     final int id;
     private final Simulation sim;
@@ -62,6 +57,7 @@ final class SimNode {
     private MemoryDisk medium = new MemoryDisk();
     private FaultyDisk disk;
     private DataDirectory data;
+    private NodeStorage storage;
     private Node node;
     private boolean up;
     private long incarnation;
@@ -80,8 +76,6 @@ final class SimNode {
     private long lastCheckpointedCommit = -1;
     private final Map<Long, SimClient> calls = new HashMap<>();
     private String lastState = "";
-    /** The bank's total after the last entry applied here. */
-    private long lastTotal;
 
     SimNode(int id, Simulation sim, long seed) {
         this.id = id;
@@ -127,51 +121,31 @@ final class SimNode {
 
     private void recover() {
         // A replaced disk joins the existing cluster: its manifest says "recovering" from the start.
-        data = DataDirectory.open(disk, LOG_OPTIONS, () -> sim.cluster, () -> new UUID(id, random.nextLong()), wiped);
+        data = DataDirectory.open(disk, LOG_OPTIONS, () -> sim.cluster, this::newLogId, wiped);
         wiped = false;
+        Executor<?, ?, ?, ?> genesis = sim.workload().newExecutor(sim.cluster, SESSION_CAPACITY);
+        storage = new NodeStorage(data, genesis.application(), SNAPSHOTS, this::newLogId, this::maybeHalt);
+        NodeStartup.Started started = NodeStartup.start(data, genesis, sim.replicaConfig(id), EFFECTS, SNAPSHOTS,
+                this::clock, random.nextLong(), this::newLogId, result -> sim.applied(id, result));
+        node = started.node();
+        started.notes().forEach(note -> sim.trace(id, note));
         Log log = data.log();
-        if (!data.damage().isEmpty()) {
-            // Record the recovery before cutting the log: a crash in between must not leave a short
-            // log that looks intact.
-            data.manifest().update(data.manifest().state().withRecovering(true));
-            long firstDamaged = data.damage().stream().mapToLong(RecoveryFinding.Damage::firstIndex).min().orElseThrow();
-            long keep = Math.min(log.durableIndex(), Math.max(firstDamaged - 1, log.firstIndex() - 1));
-            log.truncateAfter(keep);
-            sim.trace(id, "storage damage " + data.damage() + ": kept the log through " + keep + ", recovering");
-        }
         ManifestState manifest = data.manifest().state();
-        lastTotal = 0;
-        Executor<?, ?, ?, ?> executor = sim.workload() == Simulation.Workload.BANK
-                ? new Executor<>(new BankApplication(), SESSION_CAPACITY, sim.cluster)
-                : new Executor<>(new KvApplication(), SESSION_CAPACITY, sim.cluster);
-        // Entries through the manifest's commit index are committed: replay them, damage or not (the
-        // log was cut before the first damaged entry).
-        long applied = Math.min(manifest.commitIndex(), log.durableIndex());
-        List<Entry> recent = new ArrayList<>();
-        if (log.durableIndex() >= log.firstIndex()) {
-            try (LogReader reader = log.reader(log.firstIndex(), log.durableIndex())) {
-                while (reader.hasNext()) {
-                    Entry entry = reader.next();
-                    if (entry.index() <= applied) {
-                        Executor.Result result = executor.apply(entry);
-                        sim.applied(id, result);
-                        checkMoney(result);
-                    }
-                    recent.add(entry);
-                }
-            }
-        }
-        long lastTimestamp = recent.isEmpty() ? 0 : recent.getLast().timestamp();
-        Replica.RecentLog recentLog = new Replica.RecentLog(log.durableIndex(), log.lastHash(), log.lastView(),
-                lastTimestamp, recent);
-        ReplicaConfig config = sim.replicaConfig(id);
-        Replica replica = new Replica(config, new Replica.SavedState(manifest.view(), manifest.lastNormalView(),
-                Math.min(manifest.commitIndex(), applied), manifest.recovering()), recentLog, applied, false,
-                this::clock, random.nextLong());
-        node = new Node(replica, executor, EFFECTS, random.nextLong());
+        lastCheckpointedCommit = node.executor().appliedIndex();
         sim.trace(id, "started: view " + manifest.view() + ", log " + log.firstIndex() + ".." + log.durableIndex()
-                + ", applied " + applied + ", status " + replica.status());
+                + ", applied " + node.executor().appliedIndex() + ", status " + node.replica().status());
         process();
+    }
+
+    /** A test-only halt point: sometimes the process dies exactly there (in the fault phase). */
+    private void maybeHalt(HaltPoint point) {
+        if (sim.haltsAt(random)) {
+            throw new SimulatedCrash("halt point " + point);
+        }
+    }
+
+    private UUID newLogId() {
+        return new UUID(id, random.nextLong());
     }
 
     /** The process dies: everything not on the medium is gone. */
@@ -214,7 +188,9 @@ final class SimNode {
 
     /** Flips bits of the log on the medium while the process is down: latent sector errors. */
     void rot(int bits) {
-        List<String> segments = medium.list().stream().filter(name -> name.startsWith("log-")).toList();
+        // Only past a segment's header block: a segment created just before a crash may hold nothing yet.
+        List<String> segments = medium.list().stream()
+                .filter(name -> name.startsWith("log-") && medium.size(name) > 4096).toList();
         for (int i = 0; i < bits && !segments.isEmpty(); i++) {
             String segment = segments.get(random.nextInt(segments.size()));
             long size = medium.size(segment);
@@ -336,6 +312,10 @@ final class SimNode {
                     }
                 }
                 case NodeOutput.Execute execute -> execute(execute);
+                case NodeOutput.TakeSnapshot take -> {
+                    storageQueue.add(take);
+                    pumpStorage();
+                }
                 case NodeOutput.ReadReply reply -> {
                     SimClient client = calls.remove(reply.readId());
                     if (client != null) {
@@ -346,7 +326,6 @@ final class SimNode {
         }
         for (Executor.Result result : node.drainApplied()) {
             sim.applied(id, result);
-            checkMoney(result);
         }
         sim.checkReplica(id, node.replica(), data.manifest().state().recovering());
         Replica replica = node.replica();
@@ -376,8 +355,9 @@ final class SimNode {
                     .toCompletableFuture();
             String error = delivery.isCompletedExceptionally() ? delivery.exceptionNow().getMessage() : null;
             loop.after(50_000 + random.nextInt(1_000_000), () -> whenRunning(self, () -> {
-                if (sim.inFaultPhase() && random.nextInt(50) == 0) {
-                    sim.trace(id, "halts after the sink took effect " + execute.id() + ", before acknowledging it");
+                if (sim.haltsAt(random)) {
+                    sim.trace(id, "halt point " + HaltPoint.AFTER_SINK_COMMIT_BEFORE_ACK + ": the sink took effect "
+                            + execute.id());
                     sim.crashFor(id, 50_000_000 + random.nextInt(500_000_000));
                     return;
                 }
@@ -392,29 +372,6 @@ final class SimNode {
                 process();
             }));
         });
-    }
-
-    /** Money never appears or vanishes: a bank's total changes exactly by its accepted deposits and withdrawals. */
-    private void checkMoney(Executor.Result result) {
-        if (sim.workload() != Simulation.Workload.BANK) {
-            return;
-        }
-        long total = ((BankState) result.state()).total();
-        long delta = 0;
-        if (result.outcome() instanceof Outcome.Completed && !result.duplicate()
-                && Envelope.kind(result.entry().payload()) == Envelope.COMMAND) {
-            BankCommand command = sim.bank.commands().decode(Envelope.body(result.entry().payload()));
-            delta = switch (command) {
-                case BankCommand.Deposit deposit -> deposit.amount();
-                case BankCommand.Withdraw withdraw -> -withdraw.amount();
-                case BankCommand.Transfer transfer -> 0;
-            };
-        }
-        if (result.index() > 0 && total != lastTotal + delta) {
-            sim.fail("replica " + id + ": money not conserved at index " + result.index() + ": total " + total
-                    + " after " + lastTotal + " and a change of " + delta);
-        }
-        lastTotal = total;
     }
 
     /** Records the commit index in the manifest now and then, so that a lost tail is noticed on restart. */
@@ -434,9 +391,9 @@ final class SimNode {
         storageBusy = true;
         Object operation = storageQueue.poll();
         long self = incarnation;
-        StorageEvent event;
+        Runnable completion;
         try {
-            event = perform(operation);
+            completion = perform(operation);
         } catch (SimulatedCrash | DiskFailure crash) {
             sim.trace(id, "crashed in storage: " + crash.getMessage());
             crash();
@@ -448,57 +405,39 @@ final class SimNode {
         }
         loop.after(latency, () -> whenRunning(self, () -> {
             storageBusy = false;
-            if (event != null) {
-                node.storage(event);
-            }
+            completion.run();
             process();
             pumpStorage();
         }));
     }
 
-    private StorageEvent perform(Object operation) {
-        Log log = data.log();
+    /** Performs one storage operation now; returns how to report its completion to the node. */
+    private Runnable perform(Object operation) {
         return switch (operation) {
-            case Output.Persist persist -> {
-                for (Entry entry : persist.entries()) {
-                    if (!log.fits(entry.payload().length)) {
-                        log.barrier();
-                    }
-                    log.append(entry);
-                }
-                yield new StorageEvent.Persisted(log.barrier());
+            case CheckpointCommit checkpoint -> {
+                storage.recordCommit(checkpoint.commit());
+                yield () -> { };
+            }
+            case NodeOutput.TakeSnapshot take -> {
+                StorageEvent.SnapshotSaved saved = storage.takeSnapshot(take.checkpoint());
+                yield () -> node.snapshotTaken(saved);
+            }
+            case Output.InstallSnapshot install -> {
+                Executor.Checkpoint checkpoint = storage.install(install);
+                sim.snapshotInstalled();
+                sim.trace(id, "installed snapshot " + install.snapshot().index() + " received from a peer");
+                yield () -> node.snapshotInstalled(install.snapshot(), checkpoint);
             }
             case Output.Truncate truncate -> {
-                sim.trace(id, "truncates its log after " + truncate.afterIndex() + " (was " + log.lastIndex() + ")");
-                log.truncateAfter(truncate.afterIndex());
-                yield new StorageEvent.Truncated(truncate.afterIndex());
+                sim.trace(id, "truncates its log after " + truncate.afterIndex() + " (was " + data.log().lastIndex() + ")");
+                StorageEvent event = storage.perform(truncate);
+                yield () -> node.storage(event);
             }
-            case Output.SaveState save -> {
-                ManifestState current = data.manifest().state();
-                data.manifest().update(new ManifestState(current.clusterId(), Math.max(current.view(), save.view()),
-                        Math.max(current.lastNormalView(), save.lastNormalView()),
-                        Math.max(current.commitIndex(), Math.min(save.commit(), log.durableIndex())),
-                        save.recovering()));
-                yield new StorageEvent.StateSaved(save.view(), save.lastNormalView(), save.commit());
+            case Output output -> {
+                StorageEvent event = storage.perform(output);
+                yield () -> node.storage(event);
             }
-            case CheckpointCommit checkpoint -> {
-                ManifestState current = data.manifest().state();
-                data.manifest().update(current.withCommitIndex(Math.max(current.commitIndex(),
-                        Math.min(checkpoint.commit(), log.durableIndex()))));
-                yield null;
-            }
-            case Output.Load load -> {
-                List<Entry> entries = new ArrayList<>();
-                for (long index = load.first(); index <= load.last(); index++) {
-                    try {
-                        entries.add(log.read(index));
-                    } catch (EntryUnavailableException e) {
-                        break;
-                    }
-                }
-                yield new StorageEvent.Loaded(load.forReplica(), load.first(), entries);
-            }
-            default -> throw new IllegalStateException("not a storage output: " + operation);
+            default -> throw new IllegalStateException("not a storage operation: " + operation);
         };
     }
 }

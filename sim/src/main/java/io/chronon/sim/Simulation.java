@@ -17,12 +17,17 @@ import io.chronon.engine.EntryUnavailableException;
 import io.chronon.engine.Hash;
 import io.chronon.engine.Log;
 import io.chronon.examples.bank.BankApplication;
+import io.chronon.examples.bank.BankCommand;
+import io.chronon.examples.bank.BankState;
 import io.chronon.examples.bank.Statement;
 import io.chronon.examples.kv.KvApplication;
 import io.chronon.kernel.EffectId;
 import io.chronon.kernel.EffectSink;
-import io.chronon.kernel.Outbox;
+import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Executor;
+import io.chronon.kernel.Outbox;
+import io.chronon.kernel.Outcome;
+import io.chronon.node.DivergenceException;
 import io.chronon.sim.check.History;
 import io.chronon.sim.check.LinearizabilityChecker;
 import io.chronon.sim.check.Verdict;
@@ -47,38 +52,71 @@ import io.chronon.vsr.ReplicaConfig;
 public final class Simulation {
     /**
      * What to simulate. Times are simulated nanoseconds. {@code bugs}: protocol bugs the replicas
-     * are told to have, to prove the checkers catch them (empty for real runs).
+     * are told to have, to prove the checkers catch them (empty for real runs). {@code haltPoints}:
+     * replicas sometimes crash at the test-only halt points (after a sink took an effect, before the
+     * acknowledgement is proposed), in the fault phase; scripted runs leave them off.
      */
     public record Options(long seed, int replicas, int clients, long faultNanos, long calmNanos,
-                          Set<InjectedBug> bugs, boolean nemesis, Workload workload) {
+                          Set<InjectedBug> bugs, boolean nemesis, Workload workload, boolean oracles,
+                          boolean haltPoints) {
         /** A random fault schedule from the seed, on the key-value register. */
         public static Options standard(long seed, int replicas) {
-            return new Options(seed, replicas, 4, 6_000_000_000L, 6_000_000_000L, Set.of(), true, Workload.KV);
+            return new Options(seed, replicas, 4, 6_000_000_000L, 6_000_000_000L, Set.of(), true, Workload.KV, true,
+                    true);
         }
 
         /** No nemesis: a test schedules the faults itself. */
         public static Options scripted(long seed, int replicas, long faultNanos, long calmNanos) {
-            return new Options(seed, replicas, 3, faultNanos, calmNanos, Set.of(), false, Workload.KV);
+            return new Options(seed, replicas, 3, faultNanos, calmNanos, Set.of(), false, Workload.KV, true,
+                    false);
         }
 
         public Options withBugs(Set<InjectedBug> injected) {
-            return new Options(seed, replicas, clients, faultNanos, calmNanos, injected, nemesis, workload);
+            return new Options(seed, replicas, clients, faultNanos, calmNanos, injected, nemesis, workload, oracles,
+                    haltPoints);
         }
 
         public Options with(Workload chosen) {
-            return new Options(seed, replicas, clients, faultNanos, calmNanos, bugs, nemesis, chosen);
+            return new Options(seed, replicas, clients, faultNanos, calmNanos, bugs, nemesis, chosen, oracles,
+                    haltPoints);
+        }
+
+        /**
+         * Without the checkers that see every replica at once (digest agreement, linearizability,
+         * convergence): what the replicas notice among themselves must catch a fault on its own.
+         */
+        public Options withoutOracles() {
+            return new Options(seed, replicas, clients, faultNanos, calmNanos, bugs, nemesis, workload, false,
+                    haltPoints);
         }
     }
 
     /**
      * What the clients do: the key-value register (checked for linearizability) or the bank ledger
-     * (checked for money conservation at every index and for its effects reaching their sinks).
+     * (checked for money conservation at every index and for its effects reaching their sinks); or
+     * the register broken by reading the clock in {@code apply}, in a result or only in the state,
+     * which the replicas' divergence guard must catch.
      */
-    public enum Workload { KV, BANK }
+    public enum Workload {
+        KV, BANK, CLOCK_IN_RESULT, CLOCK_IN_STATE;
 
-    /** How a run ended. {@code trace} holds the last events before a failure. */
+        Executor<?, ?, ?, ?> newExecutor(UUID cluster, int sessionCapacity) {
+            return switch (this) {
+                case KV -> new Executor<>(new KvApplication(), sessionCapacity, cluster);
+                case BANK -> new Executor<>(new BankApplication(), sessionCapacity, cluster);
+                case CLOCK_IN_RESULT -> new Executor<>(new ClockReadingKv(true), sessionCapacity, cluster);
+                case CLOCK_IN_STATE -> new Executor<>(new ClockReadingKv(false), sessionCapacity, cluster);
+            };
+        }
+    }
+
+    /**
+     * How a run ended. {@code trace} holds the last events before a failure; {@code installs}
+     * counts snapshots replicas installed from peers; {@code divergence} is what a replica's
+     * divergence guard reported, or null.
+     */
     public record Result(long seed, Workload workload, boolean passed, String failure, List<String> trace,
-                         long operations, long faults) {}
+                         long operations, long faults, long installs, DivergenceException divergence) {}
 
     private static final class Failure extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -105,6 +143,13 @@ public final class Simulation {
     private final List<SimClient> clients = new ArrayList<>();
     private final History.Builder history = History.builder();
     private final Map<Long, Hash> digests = new HashMap<>();
+    /** The client and request number of the entry applied at each index (the committed log). */
+    private final Map<Long, String> appliedEntries = new HashMap<>();
+    /** The bank's total money after each index. */
+    private final Map<Long, Long> totals = new HashMap<>();
+    private long installs;
+    /** The lowest index at which two replicas' digests differed, seen by the oracle (−1: none). */
+    private long firstDigestMismatch = -1;
     private final Map<Long, String> acknowledged = new HashMap<>();
     private final ArrayDeque<String> trace = new ArrayDeque<>();
     private final boolean[] stateLost;
@@ -146,12 +191,16 @@ public final class Simulation {
             checkEnd();
         } catch (Failure failure) {
             return new Result(options.seed(), options.workload(), false, failure.getMessage(), List.copyOf(trace),
-                    operations(), faults);
+                    operations(), faults, installs, null);
+        } catch (DivergenceException divergence) {
+            return new Result(options.seed(), options.workload(), false, divergence.getMessage(), List.copyOf(trace),
+                    operations(), faults, installs, divergence);
         } catch (RuntimeException | Error e) {
             return new Result(options.seed(), options.workload(), false, e.toString() + " at " + location(e),
-                    List.copyOf(trace), operations(), faults);
+                    List.copyOf(trace), operations(), faults, installs, null);
         }
-        return new Result(options.seed(), options.workload(), true, null, List.of(), operations(), faults);
+        return new Result(options.seed(), options.workload(), true, null, List.of(), operations(), faults, installs,
+                null);
     }
 
     private static String location(Throwable e) {
@@ -221,6 +270,11 @@ public final class Simulation {
         return requestIds + 1;
     }
 
+    /** Whether a replica at a halt point crashes there now (seeded; never in the calm phase). */
+    boolean haltsAt(SplittableRandom nodeRandom) {
+        return options.haltPoints() && inFaultPhase() && nodeRandom.nextInt(50) == 0;
+    }
+
     boolean inFaultPhase() {
         return loop.now() < calmStartsAt;
     }
@@ -235,11 +289,11 @@ public final class Simulation {
 
     ReplicaConfig replicaConfig(int id) {
         return new ReplicaConfig(cluster, options.replicas(), id, 3, 15, 15, 10, 60, 256, 64, 64 * 1024, 2_000,
-                128 * 1024, 4096, 10, options.bugs());
+                128 * 1024, 300, 10, options.bugs());
     }
 
     void trace(int node, String line) {
-        if (trace.size() == 400) {
+        if (trace.size() == 2000) {
             trace.removeFirst();
         }
         trace.add(String.format("%9.3f ms  r%d  %s", loop.now() / 1e6, node, line));
@@ -249,16 +303,58 @@ public final class Simulation {
         throw new Failure(message);
     }
 
-    /** Every replica's digest at an index must be the same: they applied the same history. */
+    /**
+     * Every replica's digest at an index must be the same: they applied the same history. For the
+     * bank, money is conserved at every index: the total changes exactly by the accepted deposit or
+     * withdrawal (checked on every replica, from the total after the index before, whichever replica
+     * applied it first).
+     */
     void applied(int node, Executor.Result result) {
         Hash known = digests.putIfAbsent(result.index(), result.digest());
         if (known != null && !known.equals(result.digest())) {
-            fail("replica " + node + " applied a different history at index " + result.index()
-                    + " (digest " + result.digest().shortHex() + ", others " + known.shortHex() + ")");
+            if (firstDigestMismatch < 0 || result.index() < firstDigestMismatch) {
+                firstDigestMismatch = result.index();
+            }
+            if (options.oracles()) {
+                fail("replica " + node + " applied a different history at index " + result.index()
+                        + " (digest " + result.digest().shortHex() + ", others " + known.shortHex() + ")");
+            }
         }
+        appliedEntries.putIfAbsent(result.index(), result.entry().client() + "#" + result.entry().requestNumber());
         for (Outbox.Pending effect : result.effects()) {
             effects.put(effect.id(), effect.sink());
         }
+        if (options.workload() == Workload.BANK) {
+            checkMoney(node, result);
+        }
+    }
+
+    private void checkMoney(int node, Executor.Result result) {
+        long total = ((BankState) result.state()).total();
+        long delta = 0;
+        if (result.outcome() instanceof Outcome.Completed && !result.duplicate()
+                && Envelope.kind(result.entry().payload()) == Envelope.COMMAND) {
+            delta = switch (bank.commands().decode(Envelope.body(result.entry().payload()))) {
+                case BankCommand.Deposit deposit -> deposit.amount();
+                case BankCommand.Withdraw withdraw -> -withdraw.amount();
+                case BankCommand.Transfer transfer -> 0;
+            };
+        }
+        Long before = result.index() == 0 ? Long.valueOf(0) : totals.get(result.index() - 1);
+        if (before != null && total != before + delta) {
+            fail("replica " + node + ": money not conserved at index " + result.index() + ": total " + total
+                    + " after " + before + " and a change of " + delta);
+        }
+        totals.putIfAbsent(result.index(), total);
+    }
+
+    long firstDigestMismatch() {
+        return firstDigestMismatch;
+    }
+
+    /** A replica installed a snapshot received from a peer. */
+    void snapshotInstalled() {
+        installs++;
     }
 
     /** A replica that lost state counts against f until its recovery is complete and durable. */
@@ -406,6 +502,9 @@ public final class Simulation {
     // ---------------------------------------------------------------- the end
 
     private void checkEnd() {
+        if (!options.oracles()) {
+            return;
+        }
         for (SimClient client : clients) {
             if (client.busy()) {
                 fail("liveness: client operation started at " + client.invokedAt() / 1_000_000
@@ -420,7 +519,8 @@ public final class Simulation {
             }
             Replica replica = node.node().replica();
             if (replica.status() != Replica.Status.NORMAL) {
-                fail("liveness: replica " + node.id + " ends in " + replica.status() + " in view " + replica.view());
+                fail("liveness: replica " + node.id + " ends in " + replica.status() + " in view " + replica.view()
+                        + "; replicas: " + replicaStates());
             }
             applied[node.id] = node.node().executor().appliedIndex();
             digest[node.id] = node.node().executor().digest();
@@ -479,12 +579,25 @@ public final class Simulation {
         return String.join(", ", states);
     }
 
-    /** Every acknowledged write is, at its index, in the committed log of every replica. */
+    /**
+     * Every acknowledged write is, at its index, in the committed log every replica applied, and in
+     * every replica's durable log unless compacted into its snapshots.
+     */
     private void checkAcknowledged() {
+        for (Map.Entry<Long, String> ack : acknowledged.entrySet()) {
+            String applied = appliedEntries.get(ack.getKey());
+            if (!ack.getValue().equals(applied)) {
+                fail("acknowledged write " + ack.getValue() + " at index " + ack.getKey() + " was applied as "
+                        + applied);
+            }
+        }
         for (SimNode node : nodes) {
             Log log = Log.open(new DryRunDisk(node.medium()), SimNode.LOG_OPTIONS).orElseThrow()
                     .log();
             for (Map.Entry<Long, String> ack : acknowledged.entrySet()) {
+                if (ack.getKey() < log.firstIndex()) {
+                    continue;
+                }
                 Entry entry;
                 try {
                     entry = log.read(ack.getKey());

@@ -34,6 +34,7 @@ public final class SimulatorMain {
         AtomicLong failed = new AtomicLong();
         AtomicLong operations = new AtomicLong();
         AtomicLong faults = new AtomicLong();
+        AtomicLong installs = new AtomicLong();
         List<Future<?>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(jobs)) {
             for (long seed = first; seed < first + seeds; seed++) {
@@ -42,6 +43,7 @@ public final class SimulatorMain {
                     Simulation.Result result = Simulation.run(Simulation.Options.standard(current, replicas).with(workload));
                     operations.addAndGet(result.operations());
                     faults.addAndGet(result.faults());
+                    installs.addAndGet(result.installs());
                     if (!result.passed()) {
                         failed.incrementAndGet();
                         report(result, replicas);
@@ -57,8 +59,8 @@ public final class SimulatorMain {
                 future.get();
             }
         }
-        System.out.printf("%d client operations completed, %d faults injected, %.0f s%n", operations.get(),
-                faults.get(), (System.nanoTime() - started) / 1e9);
+        System.out.printf("%d client operations completed, %d faults injected, %d snapshots installed from peers,"
+                + " %.0f s%n", operations.get(), faults.get(), installs.get(), (System.nanoTime() - started) / 1e9);
         System.out.println("simulated " + seeds + " seeds: " + failed.get() + " failed");
         System.exit(failed.get() == 0 ? 0 : 1);
     }
@@ -68,7 +70,7 @@ public final class SimulatorMain {
         System.out.println("  replay: java -jar sim/target/chronon-sim.jar --seeds 1 --first-seed " + result.seed()
                 + " --replicas " + replicas + " --jobs 1 --workload " + result.workload().name().toLowerCase());
         List<String> trace = result.trace();
-        for (String line : trace.subList(Math.max(0, trace.size() - 60), trace.size())) {
+        for (String line : trace.subList(Math.max(0, trace.size() - 150), trace.size())) {
             System.out.println("    " + line);
         }
     }

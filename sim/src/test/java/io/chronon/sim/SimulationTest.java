@@ -15,6 +15,7 @@ import io.chronon.vsr.InjectedBug;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The simulator in the build: hundreds of seeds with every fault class on, for 3 and 5 replicas,
@@ -96,6 +97,14 @@ class SimulationTest {
         List<Simulation.Result> failures = runSeeds(200_001, seeds, 3, Simulation.Workload.BANK, Set.of(), false);
         assertEquals(List.of(), failures.stream().map(Simulation.Result::seed).toList(),
                 describe(failures, 3, Simulation.Workload.BANK));
+    }
+
+    /** Seeds that once failed, each for a bug now fixed (see docs/testing.md). */
+    @ParameterizedTest(name = "bank seed {0}")
+    @ValueSource(longs = {5146, 40036, 50961, 71365})
+    void seedsThatOnceFailed(long seed) {
+        Simulation.Result result = Simulation.run(Simulation.Options.standard(seed, 3).with(Simulation.Workload.BANK));
+        assertTrue(result.passed(), () -> describe(List.of(result), 3, Simulation.Workload.BANK));
     }
 
     /** Each deliberate protocol bug must be caught within 1,000 seeds. */
