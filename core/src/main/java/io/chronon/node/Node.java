@@ -1,9 +1,12 @@
 package io.chronon.node;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -39,7 +42,7 @@ public final class Node {
     private final SnapshotOptions snapshots;
     private final DivergenceGuard guard;
     /** Proposals of the node's own (effect acknowledgements): their answers go to no client. */
-    private final java.util.Set<Long> internal = new java.util.HashSet<>();
+    private final Set<Long> internal = new HashSet<>();
     private long internalIds;
     private final List<NodeOutput> outputs = new ArrayList<>();
     /** Client commands placed in the log, by index, waiting for it to be applied. */
@@ -48,8 +51,15 @@ public final class Node {
     private final TreeMap<Long, List<PendingRead>> readsOnIndex = new TreeMap<>();
     private final Map<Long, byte[]> queries = new HashMap<>();
     private final List<Executor.Result> applied = new ArrayList<>();
+    /** Snapshot installs handed to storage, and how many of them it reported done. */
+    private long installsAsked;
+    private long installsDone;
+    /** Committed entries that follow an install storage has not reported yet, in commit order. */
+    private final ArrayDeque<HeldCommit> held = new ArrayDeque<>();
 
     private record PendingRead(long readId, byte[] query) {}
+
+    private record HeldCommit(long afterInstall, List<Entry> entries) {}
 
     /**
      * A node that delivers its application's effects as {@code effectOptions} says and snapshots its
@@ -169,6 +179,11 @@ public final class Node {
             reads.forEach(read -> outputs.add(new NodeOutput.ReadReply(read.readId(), answer(read.query()))));
         }
         readsOnIndex.headMap(checkpoint.index(), true).clear();
+        installsDone++;
+        Invariants.check(installsDone <= installsAsked, "more snapshots installed than asked for");
+        while (!held.isEmpty() && held.peekFirst().afterInstall() <= installsDone) {
+            apply(held.removeFirst().entries());
+        }
         replica.storage(new StorageEvent.SnapshotInstalled(snapshot));
         drain();
     }
@@ -227,8 +242,18 @@ public final class Node {
                 case Output.Load load -> outputs.add(new NodeOutput.Storage(load));
                 case Output.LoadSnapshotChunk load -> outputs.add(new NodeOutput.Storage(load));
                 case Output.WriteSnapshotChunk write -> outputs.add(new NodeOutput.Storage(write));
-                case Output.InstallSnapshot install -> outputs.add(new NodeOutput.Storage(install));
-                case Output.Commit commit -> apply(commit.entries());
+                case Output.InstallSnapshot install -> {
+                    installsAsked++;
+                    outputs.add(new NodeOutput.Storage(install));
+                }
+                case Output.Commit commit -> {
+                    // Entries after a snapshot apply to its state: wait until storage installed it.
+                    if (installsDone < installsAsked) {
+                        held.addLast(new HeldCommit(installsAsked, commit.entries()));
+                    } else {
+                        apply(commit.entries());
+                    }
+                }
                 case Output.Proposed proposed ->
                         waitingOnIndex.computeIfAbsent(proposed.index(), index -> new ArrayList<>())
                                 .add(proposed.requestId());

@@ -203,13 +203,16 @@ public final class Simulation {
                 null);
     }
 
+    /** The project's frames where {@code e} was thrown, innermost first, to tell one failure from another. */
     private static String location(Throwable e) {
+        List<String> frames = new ArrayList<>();
         for (StackTraceElement element : e.getStackTrace()) {
-            if (element.getClassName().startsWith("io.chronon")) {
-                return element.toString();
+            if (element.getClassName().startsWith("io.chronon") && frames.size() < 8) {
+                frames.add(element.getClassName().substring(element.getClassName().lastIndexOf('.') + 1) + "."
+                        + element.getMethodName() + ":" + element.getLineNumber());
             }
         }
-        return "?";
+        return frames.isEmpty() ? "?" : String.join(" < ", frames);
     }
 
     private long operations() {

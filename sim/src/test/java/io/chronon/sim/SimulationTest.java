@@ -14,8 +14,8 @@ import java.util.concurrent.Future;
 import io.chronon.vsr.InjectedBug;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The simulator in the build: hundreds of seeds with every fault class on, for 3 and 5 replicas,
@@ -100,11 +100,11 @@ class SimulationTest {
     }
 
     /** Seeds that once failed, each for a bug now fixed (see docs/testing.md). */
-    @ParameterizedTest(name = "bank seed {0}")
-    @ValueSource(longs = {5146, 40036, 50961, 71365})
-    void seedsThatOnceFailed(long seed) {
-        Simulation.Result result = Simulation.run(Simulation.Options.standard(seed, 3).with(Simulation.Workload.BANK));
-        assertTrue(result.passed(), () -> describe(List.of(result), 3, Simulation.Workload.BANK));
+    @ParameterizedTest(name = "{0} seed {1}")
+    @CsvSource({"BANK, 5146", "BANK, 40036", "BANK, 50961", "BANK, 71365", "KV, 80461"})
+    void seedsThatOnceFailed(Simulation.Workload workload, long seed) {
+        Simulation.Result result = Simulation.run(Simulation.Options.standard(seed, 3).with(workload));
+        assertTrue(result.passed(), () -> describe(List.of(result), 3, workload));
     }
 
     /** Each deliberate protocol bug must be caught within 1,000 seeds. */
