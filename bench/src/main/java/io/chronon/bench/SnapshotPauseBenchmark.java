@@ -1,9 +1,7 @@
 package io.chronon.bench;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,26 +129,16 @@ public final class SnapshotPauseBenchmark {
     private static long write(SnapshotStore store, BankApplication bank, Executor.Checkpoint checkpoint) {
         SnapshotMeta meta = new SnapshotMeta(CLUSTER, bank.snapshotSchemaVersion(), checkpoint.index(),
                 checkpoint.entryView(), checkpoint.entryHash(), checkpoint.entryTimestamp());
-        long[] length = new long[1];
+        long length;
         try (SnapshotStore.Writer writer = store.begin(meta)) {
-            KernelSnapshot.write(checkpoint, bank, new OutputStream() {
-                @Override
-                public void write(int b) {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] data, int offset, int count) {
-                    writer.write(ByteBuffer.wrap(data, offset, count));
-                    length[0] += count;
-                }
-            });
+            KernelSnapshot.write(checkpoint, bank, writer.asStream());
+            length = writer.length();
             writer.commit();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         store.deleteBefore(checkpoint.index());
-        return length[0];
+        return length;
     }
 
     private static String name(int account) {

@@ -1,5 +1,6 @@
 package io.chronon.engine;
 
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
@@ -236,6 +237,21 @@ public final class SnapshotStore {
             length += data.remaining();
             digest.update(data.duplicate());
             file.write(position, data);
+        }
+
+        /** The body as a stream: what is written to it is {@link #write written} here, unbuffered. */
+        public OutputStream asStream() {
+            return new OutputStream() {
+                @Override
+                public void write(int b) {
+                    Writer.this.write(ByteBuffer.wrap(new byte[] {(byte) b}));
+                }
+
+                @Override
+                public void write(byte[] bytes, int offset, int count) {
+                    Writer.this.write(ByteBuffer.wrap(bytes, offset, count));
+                }
+            };
         }
 
         /** Writes the header, makes the file durable and renames it into place; returns the body's hash. */

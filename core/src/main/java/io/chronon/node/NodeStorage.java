@@ -2,7 +2,6 @@ package io.chronon.node;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -177,7 +176,7 @@ public final class NodeStorage {
         SnapshotMeta meta = new SnapshotMeta(data.manifest().state().clusterId(), application.snapshotSchemaVersion(),
                 checkpoint.index(), checkpoint.entryView(), checkpoint.entryHash(), checkpoint.entryTimestamp());
         try (SnapshotStore.Writer writer = data.snapshots().begin(meta)) {
-            KernelSnapshot.write(checkpoint, application, new WriterStream(writer));
+            KernelSnapshot.write(checkpoint, application, writer.asStream());
             writer.commit();
         } catch (IOException e) {
             throw new UncheckedIOException("writing snapshot " + checkpoint.index(), e);
@@ -207,25 +206,6 @@ public final class NodeStorage {
         long durable = Math.min(commit, data.log().durableIndex());
         if (durable > current.commitIndex()) {
             data.manifest().update(current.withCommitIndex(durable));
-        }
-    }
-
-    /** An output stream into a snapshot being written. */
-    private static final class WriterStream extends OutputStream {
-        private final SnapshotStore.Writer writer;
-
-        WriterStream(SnapshotStore.Writer writer) {
-            this.writer = writer;
-        }
-
-        @Override
-        public void write(int b) {
-            writer.write(ByteBuffer.wrap(new byte[] {(byte) b}));
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            writer.write(ByteBuffer.wrap(bytes, offset, length));
         }
     }
 }

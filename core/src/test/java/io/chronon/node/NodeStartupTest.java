@@ -3,10 +3,13 @@ package io.chronon.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -17,14 +20,15 @@ import io.chronon.engine.Entry;
 import io.chronon.engine.Hash;
 import io.chronon.engine.LogOptions;
 import io.chronon.engine.MemoryDisk;
+import io.chronon.engine.SnapshotInfo;
+import io.chronon.engine.SnapshotMeta;
 import io.chronon.kernel.EmittingApplication;
 import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Executor;
+import io.chronon.kernel.KernelSnapshot;
 import io.chronon.vsr.Output;
 import io.chronon.vsr.Replica;
 import io.chronon.vsr.ReplicaConfig;
-import io.chronon.engine.SnapshotInfo;
-import io.chronon.engine.SnapshotMeta;
 import io.chronon.vsr.StorageEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,6 +80,22 @@ class NodeStartupTest {
                 storage.recordCommit(index);
             }
         }
+    }
+
+    /**
+     * A peer that applied every entry so far and then, in view 2, entries up to {@code end}
+     * (exclusive) that this node never received.
+     */
+    private Executor<Long, String, String, String> peerAhead(long end, String command) {
+        Executor<Long, String, String, String> peer = executor();
+        entries.forEach(peer::apply);
+        for (long index = entries.size(); index < end; index++) {
+            Entry entry = Entry.create(index, 2, 1_000 * index, new UUID(3, 3), index + 1,
+                    Envelope.command(command.getBytes(StandardCharsets.UTF_8)), entries.getLast().hash());
+            entries.add(entry);
+            peer.apply(entry);
+        }
+        return peer;
     }
 
     private NodeStartup.Started restart() {
@@ -144,14 +164,7 @@ class NodeStartupTest {
     @Test
     void aSnapshotReceivedBeyondTheLogRestartsTheLogAfterIt() {
         run(12);
-        Executor<Long, String, String, String> peer = executor();
-        entries.forEach(peer::apply);
-        for (long index = 12; index < 30; index++) {
-            Entry entry = Entry.create(index, 2, 1_000 * index, new UUID(3, 3), index + 1,
-                    Envelope.command("emit 1".getBytes(StandardCharsets.UTF_8)), entries.getLast().hash());
-            entries.add(entry);
-            peer.apply(entry);
-        }
+        Executor<Long, String, String, String> peer = peerAhead(30, "emit 1");
         try (DataDirectory data = open()) {
             new NodeStorage(data, peer.application(), SNAPSHOTS, () -> new UUID(2, ids.incrementAndGet()),
                     HaltPoint.Hook.NEVER).takeSnapshot(peer.checkpoint());
@@ -188,7 +201,7 @@ class NodeStartupTest {
             storage.perform(new Output.Persist(List.of(entry)));
             reference.apply(entry);
             storage.recordCommit(89);
-            Halted halted = org.junit.jupiter.api.Assertions.assertThrows(Halted.class,
+            Halted halted = assertThrows(Halted.class,
                     () -> storage.takeSnapshot(reference.checkpoint()));
             assertEquals(HaltPoint.AFTER_SNAPSHOT_BEFORE_COMPACTION.name(), halted.getMessage());
         }
@@ -202,16 +215,9 @@ class NodeStartupTest {
             "AFTER_LOG_RESTART_BEFORE_MANIFEST"})
     void aCrashWhileInstallingAReceivedSnapshotRestartsIntoItsState(HaltPoint haltAt) throws Exception {
         run(12);
-        Executor<Long, String, String, String> peer = executor();
-        entries.forEach(peer::apply);
-        for (long index = 12; index < 40; index++) {
-            Entry entry = Entry.create(index, 2, 1_000 * index, new UUID(3, 3), index + 1,
-                    Envelope.command("emit 2".getBytes(StandardCharsets.UTF_8)), entries.getLast().hash());
-            entries.add(entry);
-            peer.apply(entry);
-        }
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-        io.chronon.kernel.KernelSnapshot.write(peer.checkpoint(), peer.application(), body);
+        Executor<Long, String, String, String> peer = peerAhead(40, "emit 2");
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        KernelSnapshot.write(peer.checkpoint(), peer.application(), body);
         byte[] bytes = body.toByteArray();
         SnapshotInfo offered = new SnapshotInfo(new SnapshotMeta(CLUSTER, 1, 39, 2, entries.getLast().hash(),
                 39_000), bytes.length, Hash.sha256(bytes));
@@ -224,12 +230,12 @@ class NodeStartupTest {
                     });
             int half = bytes.length / 2;
             assertEquals(new StorageEvent.SnapshotChunkWritten(39, half), storage.perform(new Output.WriteSnapshotChunk(
-                    offered, 0, java.util.Arrays.copyOfRange(bytes, 0, half))));
+                    offered, 0, Arrays.copyOfRange(bytes, 0, half))));
             assertEquals(new StorageEvent.SnapshotRefused(39, "chunk at 3 does not continue the body received so far"),
                     storage.perform(new Output.WriteSnapshotChunk(offered, 3, new byte[] {1})));
             assertEquals(new StorageEvent.SnapshotChunkWritten(39, bytes.length), storage.perform(
-                    new Output.WriteSnapshotChunk(offered, half, java.util.Arrays.copyOfRange(bytes, half, bytes.length))));
-            org.junit.jupiter.api.Assertions.assertThrows(Halted.class,
+                    new Output.WriteSnapshotChunk(offered, half, Arrays.copyOfRange(bytes, half, bytes.length))));
+            assertThrows(Halted.class,
                     () -> storage.install(new Output.InstallSnapshot(offered)));
         }
         NodeStartup.Started started = restart();
