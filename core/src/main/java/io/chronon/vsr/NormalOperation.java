@@ -91,6 +91,9 @@ final class NormalOperation {
         r.broadcast(new Message.StartView(r.config.cluster(), r.self, r.view, r.log.op(), r.log.opHash(), r.commit,
                 suffix));
         nextHeartbeat = r.ticks + r.config.heartbeatTicks();
+        // Where this primary's durable log alone is a quorum (one replica), what it inherited commits now:
+        // no acknowledgement will come to trigger it.
+        commitFromAcks();
         flush();
     }
 

@@ -40,6 +40,30 @@ class ReplicaTest {
     }
 
     /** §9.1: the original committed index 0 before any quorum; "nothing committed" must stay distinct. */
+    /**
+     * Found running the packaged node: a one-replica cluster restarted with entries in its log that
+     * its saved state did not yet record as committed. As the primary of its new view it is the whole
+     * quorum, yet it waited for acknowledgements that never come, so nothing committed again.
+     */
+    @Test
+    void aSingleReplicaCommitsTheEntriesItInheritsAfterARestart() {
+        Cluster cluster = new Cluster(1);
+        cluster.settle();
+        for (int request = 1; request <= 3; request++) {
+            cluster.submit(0, request, CLIENT, request, payload(request));
+        }
+        cluster.tick(3);
+        assertEquals(2, cluster.replica(0).commitIndex());
+        cluster.crash(0);
+        Replica.SavedState saved = cluster.disks[0].state;
+        cluster.disks[0].state = new Replica.SavedState(saved.view(), saved.lastNormalView(), Message.NO_COMMIT,
+                saved.recovering());
+        cluster.start(0);
+        cluster.settle();
+        cluster.tick(3);
+        assertEquals(2, cluster.replica(0).commitIndex(), "the inherited entries commit without a new request");
+    }
+
     @Test
     void nothingIsCommittedWithoutAQuorum() {
         Cluster cluster = new Cluster(3);
