@@ -118,9 +118,16 @@ public final class Node {
      * A client command: answered from the session if it was already applied, else proposed. This
      * replica's state may lag the log, so only what stays true as it catches up is answered here (a
      * saved outcome, a request number older than the latest); whether a session expired is decided
-     * when the command is applied, the same on every replica.
+     * when the command is applied, the same on every replica. {@link Entry#NO_CLIENT} sends a command
+     * without a session.
      */
     public void command(long requestId, UUID client, long requestNumber, byte[] command) {
+        if (client.equals(Entry.NO_CLIENT)) {
+            // Without a session a command is applied each time it arrives: no retry is recognised.
+            replica.submit(new Replica.Request(requestId, client, 0, Envelope.command(command)));
+            drain();
+            return;
+        }
         SessionTable.Check check = executor.sessions().check(client, requestNumber);
         switch (check) {
             case SessionTable.Check.Duplicate duplicate -> outputs.add(new NodeOutput.Reply(requestId,

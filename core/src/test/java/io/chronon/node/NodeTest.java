@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
+import io.chronon.engine.Entry;
 import io.chronon.kernel.Executor;
 import io.chronon.kernel.ExecutorTest;
 import io.chronon.kernel.Outcome;
@@ -70,6 +71,18 @@ class NodeTest {
         assertEquals(1, harness.disk.size(), "proposed, not answered from this node's possibly lagging state");
         assertEquals(new Outcome.SessionExpired(), outcomeOf(1));
         assertTrue(node.executor().sessions().get(CLIENT) == null);
+    }
+
+    @Test
+    void aCommandWithoutAClientIsAppliedEachTimeItArrives() {
+        start();
+        node.command(1, Entry.NO_CLIENT, 0, command("add 3"));
+        pump();
+        node.command(2, Entry.NO_CLIENT, 0, command("add 3"));
+        pump();
+        assertEquals("6", new String(((Outcome.Completed) outcomeOf(2)).result(), StandardCharsets.UTF_8));
+        assertEquals(2, harness.disk.size());
+        assertEquals(0, node.executor().sessions().size(), "no session is kept");
     }
 
     @Test
