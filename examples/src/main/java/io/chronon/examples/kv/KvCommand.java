@@ -2,7 +2,15 @@ package io.chronon.examples.kv;
 
 import java.util.Objects;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
 /** A command of the key-value register. Keys and values are strings of at most 1 KiB (UTF-8). */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = KvCommand.Put.class, name = "put"),
+        @JsonSubTypes.Type(value = KvCommand.Cas.class, name = "cas")
+})
 public sealed interface KvCommand {
     String key();
 
