@@ -1,0 +1,178 @@
+package io.chronon.app;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.UUID;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The REST contract of DESIGN.md, on the node running the bank ledger. */
+@QuarkusTest
+class BankApiTest {
+
+    private static String account() {
+        return "acct-" + UUID.randomUUID();
+    }
+
+    private static Response command(String json) {
+        return given().contentType(ContentType.JSON).body(json).post("/chronon/commands");
+    }
+
+    private static Response query(String json) {
+        return given().contentType(ContentType.JSON).body(json).post("/chronon/queries");
+    }
+
+    @Test
+    void aDepositIsCommittedAppliedAndAnswered() {
+        String alice = account();
+        command("{\"type\":\"deposit\",\"account\":\"" + alice + "\",\"amount\":100}").then().statusCode(200)
+                .body("index", notNullValue()).body("view", notNullValue())
+                .body("result.account", equalTo(alice)).body("result.balance", equalTo(100));
+        query("{\"type\":\"balance\",\"account\":\"" + alice + "\"}").then().statusCode(200)
+                .body("index", notNullValue()).body("result.account", equalTo(alice))
+                .body("result.balance", equalTo(100));
+    }
+
+    @Test
+    void anOverdraftIsADeterministicRejection() {
+        String bob = account();
+        command("{\"type\":\"deposit\",\"account\":\"" + bob + "\",\"amount\":10}").then().statusCode(200);
+        command("{\"type\":\"withdraw\",\"account\":\"" + bob + "\",\"amount\":30}").then().statusCode(422)
+                .body("index", notNullValue()).body("rejection.code", equalTo("insufficient-funds"));
+        query("{\"type\":\"balance\",\"account\":\"" + bob + "\"}").then().body("result.balance", equalTo(10));
+    }
+
+    @Test
+    void aTransferMovesMoneyAndTheBalancesShowIt() {
+        String from = account();
+        String to = account();
+        command("{\"type\":\"deposit\",\"account\":\"" + from + "\",\"amount\":50}").then().statusCode(200);
+        command("{\"type\":\"transfer\",\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":20}").then()
+                .statusCode(200).body("result.fromBalance", equalTo(30)).body("result.toBalance", equalTo(20));
+        query("{\"type\":\"balances\"}").then().statusCode(200)
+                .body("result.balances.'" + from + "'", equalTo(30)).body("result.balances.'" + to + "'", equalTo(20));
+        given().contentType(ContentType.JSON).body("{\"type\":\"balance\",\"account\":\"" + to + "\"}")
+                .queryParam("consistency", "local").post("/chronon/queries").then().statusCode(200)
+                .body("result.balance", equalTo(20));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"type\":\"deposit\",\"account\":\"a\",\"amount\":1.5}",
+        "{\"type\":\"deposit\",\"account\":\"a\",\"amount\":\"10\"}",
+        "{\"type\":\"deposit\",\"account\":\"a\",\"amount\":10,\"memo\":\"x\"}",
+        "{\"type\":\"deposit\",\"account\":\"a\"}",
+        "{\"type\":\"deposit\",\"account\":\"a\",\"amount\":null}",
+        "{\"type\":\"deposit\",\"account\":null,\"amount\":5}",
+        "{\"type\":\"steal\",\"account\":\"a\",\"amount\":10}",
+        "{\"account\":\"a\",\"amount\":10}",
+        "{\"type\":\"deposit\",\"account\":\"a\",\"amount\":10} trailing",
+        "{\"type\":\"deposit\",\"account\":\"a\",\"amount\":10",
+        "[]",
+        "null",
+        ""
+    })
+    void aMalformedCommandIsRefusedBeforeAnythingIsProposed(String body) {
+        long before = committed();
+        command(body).then().statusCode(400).body("error", notNullValue());
+        assertEquals(before, committed(), "nothing was proposed");
+    }
+
+    private static long committed() {
+        Integer commit = given().get("/chronon/status").then().extract().path("commitIndex");
+        return commit == null ? -1 : commit;
+    }
+
+    @Test
+    void anOversizedCommandIsRefusedWith413() {
+        String huge = "{\"type\":\"deposit\",\"account\":\"" + "x".repeat(1_100_000) + "\",\"amount\":1}";
+        command(huge).then().statusCode(413).body("error", containsString("chronon.max-command-bytes"));
+    }
+
+    @Test
+    void aRetryWithTheSameRequestNumberIsNotAppliedTwice() {
+        String carol = account();
+        String client = UUID.randomUUID().toString();
+        String deposit = "{\"type\":\"deposit\",\"account\":\"" + carol + "\",\"amount\":7}";
+        int first = given().header("Chronon-Client-Id", client).header("Chronon-Request-Number", "1")
+                .contentType(ContentType.JSON).body(deposit).post("/chronon/commands").then().statusCode(200)
+                .extract().path("index");
+        given().header("Chronon-Client-Id", client).header("Chronon-Request-Number", "1")
+                .contentType(ContentType.JSON).body(deposit).post("/chronon/commands").then().statusCode(200)
+                .body("index", equalTo(first)).body("result.balance", equalTo(7));
+        query("{\"type\":\"balance\",\"account\":\"" + carol + "\"}").then().body("result.balance", equalTo(7));
+        given().header("Chronon-Client-Id", client).header("Chronon-Request-Number", "2")
+                .contentType(ContentType.JSON).body(deposit).post("/chronon/commands").then().statusCode(200)
+                .body("result.balance", equalTo(14));
+        given().header("Chronon-Client-Id", client).header("Chronon-Request-Number", "1")
+                .contentType(ContentType.JSON).body(deposit).post("/chronon/commands").then().statusCode(409)
+                .body("latestRequestNumber", equalTo(2));
+    }
+
+    @Test
+    void aNewSessionMustStartAtRequestNumberOne() {
+        given().header("Chronon-Client-Id", UUID.randomUUID().toString()).header("Chronon-Request-Number", "5")
+                .contentType(ContentType.JSON).body("{\"type\":\"deposit\",\"account\":\"" + account()
+                        + "\",\"amount\":1}").post("/chronon/commands").then().statusCode(409)
+                .body("error", containsString("request number 1"));
+    }
+
+    @Test
+    void sessionHeadersMustBeWellFormedAndComeTogether() {
+        String deposit = "{\"type\":\"deposit\",\"account\":\"" + account() + "\",\"amount\":1}";
+        given().header("Chronon-Client-Id", UUID.randomUUID().toString()).contentType(ContentType.JSON).body(deposit)
+                .post("/chronon/commands").then().statusCode(400);
+        given().header("Chronon-Client-Id", "not-a-uuid").header("Chronon-Request-Number", "1")
+                .contentType(ContentType.JSON).body(deposit).post("/chronon/commands").then().statusCode(400);
+        given().header("Chronon-Client-Id", UUID.randomUUID().toString()).header("Chronon-Request-Number", "0")
+                .contentType(ContentType.JSON).body(deposit).post("/chronon/commands").then().statusCode(400);
+    }
+
+    @Test
+    void aBatchIsAnsweredInOrder() {
+        String dave = account();
+        given().contentType(ContentType.JSON).body("[{\"type\":\"deposit\",\"account\":\"" + dave + "\",\"amount\":5},"
+                + "{\"type\":\"withdraw\",\"account\":\"" + dave + "\",\"amount\":9},"
+                + "{\"type\":\"withdraw\",\"account\":\"" + dave + "\",\"amount\":2}]")
+                .post("/chronon/commands/batch").then().statusCode(200).body("$", hasSize(3))
+                .body("[0].status", equalTo(200)).body("[0].result.balance", equalTo(5))
+                .body("[1].status", equalTo(422)).body("[1].rejection.code", equalTo("insufficient-funds"))
+                .body("[2].status", equalTo(200)).body("[2].result.balance", equalTo(3));
+    }
+
+    @Test
+    void aBatchWithOneMalformedCommandProposesNone() {
+        long before = committed();
+        given().contentType(ContentType.JSON).body("[{\"type\":\"deposit\",\"account\":\"e\",\"amount\":5},"
+                + "{\"type\":\"deposit\",\"account\":\"e\",\"amount\":\"5\"}]")
+                .post("/chronon/commands/batch").then().statusCode(400);
+        assertEquals(before, committed());
+    }
+
+    @Test
+    void malformedQueriesAndConsistenciesAreRefused() {
+        query("{\"type\":\"balance\"}").then().statusCode(400);
+        query("{\"type\":\"balance\",\"account\":\"a\",\"extra\":1}").then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{\"type\":\"balances\"}").queryParam("consistency", "eventual")
+                .post("/chronon/queries").then().statusCode(400).body("error", containsString("consistency"));
+    }
+
+    @Test
+    void theStatusDescribesThisSingleReplicaCluster() {
+        given().get("/chronon/status").then().statusCode(200)
+                .body("nodeId", equalTo(0)).body("clusterId", notNullValue()).body("role", equalTo("PRIMARY"))
+                .body("view", notNullValue()).body("primaryId", equalTo(0)).body("application", equalTo("bank"))
+                .body("members", hasSize(1)).body("members[0].id", equalTo(0))
+                .body("members[0].healthy", equalTo(true));
+    }
+}

@@ -1,0 +1,99 @@
+package io.chronon.quarkus;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How this node runs: its place in the cluster, where its data lives, which application it runs. */
+@ConfigMapping(prefix = "chronon")
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
+public interface ChrononConfig {
+
+    /** This replica's 0-based index in {@code chronon.members}. */
+    @WithDefault("0")
+    int nodeId();
+
+    /**
+     * The {@code host:port} of every replica, in order (1, 3, 5 or 7 of them). This node's port must be
+     * its {@code quarkus.http.port}. Without members the node runs as a single-replica cluster.
+     */
+    Optional<List<String>> members();
+
+    /**
+     * Where this node dials each peer when that differs from the peer's address in
+     * {@code chronon.members} (a proxy, NAT): {@code id=host:port,…}.
+     */
+    Optional<List<String>> dialAddresses();
+
+    /** How members are found: {@code static} (from {@code chronon.members}) or {@code statefulset}. */
+    @WithDefault("static")
+    Discovery discovery();
+
+    /** Where the log, manifest, snapshots and effect journal live. */
+    @WithDefault("chronon-data")
+    String dataDir();
+
+    /** The secret peers prove to each other; required outside dev and test with more than one replica. */
+    Optional<String> clusterSecret();
+
+    /** Bearer token for the debug and admin endpoints outside dev and test. */
+    Optional<String> adminToken();
+
+    /** The name of the {@code ChrApplication} bean to run when the application holds several. */
+    Optional<String> application();
+
+    /** The largest command (or query, or batch) body accepted, in bytes. */
+    @WithDefault("1048576")
+    int maxCommandBytes();
+
+    /** How long a client call waits for its answer before it is told the outcome is unknown (504). */
+    @WithDefault("10s")
+    Duration commandTimeout();
+
+    /** The outbox: effects waiting for their sinks. */
+    Outbox outbox();
+
+    /** History kept for time travel. */
+    History history();
+
+    /** When snapshots are taken. */
+    Snapshot snapshot();
+
+    /** How members are found. */
+    enum Discovery {
+        /** From {@code chronon.members}. */
+        STATIC,
+        /** From the StatefulSet's pod ordinal and DNS names. */
+        STATEFULSET
+    }
+
+    /** The outbox: effects waiting for their sinks. */
+    interface Outbox {
+        /** Failed deliveries of an effect before it becomes {@code FAILED} (an operator may retry it). */
+        @WithDefault("10")
+        int maxAttempts();
+    }
+
+    /** History kept for time travel. */
+    interface History {
+        /** Entries of history kept below the newest snapshot when the log is compacted (for time travel). */
+        @WithDefault("100000")
+        long retainEntries();
+    }
+
+    /** When snapshots are taken. */
+    interface Snapshot {
+        /** A snapshot is taken after this many entries ... */
+        @WithDefault("100000")
+        long everyEntries();
+
+        /** ... or after this many bytes of commands, whichever comes first. */
+        @WithDefault("268435456")
+        long everyBytes();
+    }
+}

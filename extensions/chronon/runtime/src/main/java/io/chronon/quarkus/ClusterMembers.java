@@ -1,0 +1,58 @@
+package io.chronon.quarkus;
+
+import java.util.List;
+
+/**
+ * The replicas of the cluster as configured, checked before anything starts: 1, 3, 5 or 7 members,
+ * this node's id among them, and its own entry's port the HTTP port it serves on.
+ */
+record ClusterMembers(List<String> addresses, int self) {
+
+    static ClusterMembers from(ChrononConfig config, int httpPort) {
+        if (config.discovery() != ChrononConfig.Discovery.STATIC) {
+            throw new IllegalStateException("chronon.discovery=" + config.discovery().name().toLowerCase()
+                    + " is not supported by this build; use static with chronon.members");
+        }
+        List<String> addresses = config.members().orElse(List.of("localhost:" + httpPort)).stream()
+                .map(String::trim).toList();
+        int count = addresses.size();
+        if (count != 1 && count != 3 && count != 5 && count != 7) {
+            throw new IllegalStateException("chronon.members lists " + count + " replicas: a cluster has 1, 3, 5 or 7"
+                    + " (an odd number, so that a majority exists)");
+        }
+        int self = config.nodeId();
+        if (self < 0 || self >= count) {
+            throw new IllegalStateException("chronon.node-id=" + self + " is not an index into chronon.members ("
+                    + count + " entries, 0 to " + (count - 1) + ")");
+        }
+        for (String address : addresses) {
+            port(address);
+        }
+        int ownPort = port(addresses.get(self));
+        if (ownPort != httpPort) {
+            throw new IllegalStateException("this node's entry in chronon.members is " + addresses.get(self)
+                    + " but quarkus.http.port is " + httpPort + ": peers and clients would dial the wrong port");
+        }
+        return new ClusterMembers(List.copyOf(addresses), self);
+    }
+
+    private static int port(String address) {
+        int colon = address.lastIndexOf(':');
+        try {
+            if (colon <= 0) {
+                throw new NumberFormatException();
+            }
+            int port = Integer.parseInt(address.substring(colon + 1));
+            if (port < 1 || port > 65_535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("chronon.members entry '" + address + "' is not host:port");
+        }
+    }
+
+    int size() {
+        return addresses.size();
+    }
+}

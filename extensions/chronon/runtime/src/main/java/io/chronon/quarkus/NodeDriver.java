@@ -1,0 +1,326 @@
+package io.chronon.quarkus;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.chronon.engine.DataDirectory;
+import io.chronon.kernel.EffectSink;
+import io.chronon.kernel.Executor;
+import io.chronon.node.Node;
+import io.chronon.node.NodeOutput;
+import io.chronon.node.NodeStorage;
+import io.chronon.vsr.Output;
+import io.chronon.vsr.ReadConsistency;
+import io.chronon.vsr.Replica;
+import io.chronon.vsr.StorageEvent;
+import org.jboss.logging.Logger;
+
+/**
+ * Drives a {@link Node}: one event-loop thread owns it and feeds it ticks, client calls and storage
+ * completions; one storage thread performs its storage work in order; sinks deliver effects on
+ * their own. The loop never waits on the disk, so heartbeats and elections go on while a barrier
+ * is slow.
+ *
+ * <p>Crash-only: an exception in the loop or the storage thread (a broken invariant, a failed
+ * fsync, a divergence) stops the node for good; every waiting call fails and the node reports
+ * itself crashed. Restarting the process recovers it from its data directory.
+ */
+final class NodeDriver implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(NodeDriver.class);
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Commit index recorded in the manifest after this many applied entries, to notice a lost tail on restart. */
+    private static final long COMMIT_CHECKPOINT_EVERY = 64;
+
+    private final Node node;
+    private final NodeStorage storage;
+    private final Function<String, EffectSink> sinks;
+    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final ExecutorService storageThread;
+    private final ExecutorService effectThread;
+    private final Thread loop;
+    private final ArrayDeque<Object> storageQueue = new ArrayDeque<>();
+    private final Map<Long, CompletableFuture<NodeOutput.Answer>> commands = new HashMap<>();
+    private final Map<Long, CompletableFuture<NodeOutput.ReadAnswer>> reads = new HashMap<>();
+    private boolean storageBusy;
+    private long nextCallId;
+    private long lastCheckpointedCommit = -1;
+    private volatile boolean running = true;
+    private volatile Throwable crash;
+    /** The view the manifest holds durably: effects are delivered only under it (the fence). */
+    private volatile long durableView;
+    private volatile NodeState state;
+
+    /** What the node is doing, as the status endpoint reports it. */
+    record NodeState(Replica.Status status, long view, long commitIndex, long appliedIndex, boolean primary,
+                     int primaryHint) {}
+
+    /** A storage operation of the driver's own: recording the commit index in the manifest. */
+    private record RecordCommit(long commit) {}
+
+    NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks) {
+        this.node = node;
+        this.storage = storage;
+        this.sinks = sinks;
+        this.durableView = storage.data().manifest().state().view();
+        this.storageThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("chronon-storage").factory());
+        this.effectThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("chronon-effects").factory());
+        publishState();
+        this.loop = Thread.ofPlatform().name("chronon-loop").unstarted(this::run);
+        loop.start();
+        post(this::process);
+    }
+
+    /** Consensus time: nanoseconds since the epoch from the wall clock (the replica keeps it monotonic). */
+    static long wallClockNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    // ---------------------------------------------------------------- calls from any thread
+
+    CompletableFuture<NodeOutput.Answer> command(UUID client, long requestNumber, byte[] command) {
+        CompletableFuture<NodeOutput.Answer> answer = new CompletableFuture<>();
+        post(() -> {
+            long id = ++nextCallId;
+            commands.put(id, answer);
+            node.command(id, client, requestNumber, command);
+        });
+        return answer;
+    }
+
+    CompletableFuture<NodeOutput.ReadAnswer> query(byte[] query, ReadConsistency consistency) {
+        CompletableFuture<NodeOutput.ReadAnswer> answer = new CompletableFuture<>();
+        post(() -> {
+            long id = ++nextCallId;
+            reads.put(id, answer);
+            node.query(id, query, consistency);
+        });
+        return answer;
+    }
+
+    CompletableFuture<NodeOutput.ReadAnswer> queryLocal(byte[] query) {
+        CompletableFuture<NodeOutput.ReadAnswer> answer = new CompletableFuture<>();
+        post(() -> answer.complete(node.queryLocal(query)));
+        return answer;
+    }
+
+    NodeState state() {
+        return state;
+    }
+
+    /** Why the node stopped, or null while it runs. */
+    Throwable crash() {
+        return crash;
+    }
+
+    private void post(Runnable task) {
+        if (crash != null) {
+            throw new NodeCrashedException(crash);
+        }
+        inbox.add(task);
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    private void run() {
+        long nextTick = System.nanoTime() + TICK_NANOS;
+        try {
+            while (running) {
+                Runnable task = inbox.poll(Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (task != null) {
+                    task.run();
+                    process();
+                }
+                // Every elapsed tick is delivered, also after a pause: leases count on ticks keeping pace.
+                while (System.nanoTime() >= nextTick) {
+                    nextTick += TICK_NANOS;
+                    node.tick();
+                    process();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            crashed(e);
+        }
+    }
+
+    private void crashed(Throwable e) {
+        if (crash == null) {
+            crash = e;
+            LOG.errorf(e, "the Chronon node stopped: %s. Restart the process: it recovers from its data directory.",
+                    e.getMessage());
+        }
+        running = false;
+        commands.values().forEach(call -> call.completeExceptionally(new NodeCrashedException(e)));
+        reads.values().forEach(call -> call.completeExceptionally(new NodeCrashedException(e)));
+        commands.clear();
+        reads.clear();
+        inbox.clear();
+    }
+
+    private void process() {
+        for (NodeOutput output : node.drainOutputs()) {
+            switch (output) {
+                case NodeOutput.Send send -> throw new IllegalStateException(
+                        "a single-replica node has no peer to send to: " + send.message());
+                case NodeOutput.Storage work -> queueStorage(work.storage());
+                case NodeOutput.TakeSnapshot take -> queueStorage(take);
+                case NodeOutput.Reply reply -> {
+                    CompletableFuture<NodeOutput.Answer> call = commands.remove(reply.requestId());
+                    if (call != null) {
+                        call.complete(reply.answer());
+                    }
+                }
+                case NodeOutput.ReadReply reply -> {
+                    CompletableFuture<NodeOutput.ReadAnswer> call = reads.remove(reply.readId());
+                    if (call != null) {
+                        call.complete(reply.answer());
+                    }
+                }
+                case NodeOutput.Execute execute -> execute(execute);
+            }
+        }
+        // The applied results feed the history views (a later part); here they are let go.
+        node.drainApplied();
+        long applied = node.executor().appliedIndex();
+        if (applied - lastCheckpointedCommit >= COMMIT_CHECKPOINT_EVERY) {
+            lastCheckpointedCommit = applied;
+            queueStorage(new RecordCommit(applied));
+        }
+        publishState();
+    }
+
+    private void publishState() {
+        Replica replica = node.replica();
+        state = new NodeState(replica.status(), replica.view(), replica.commitIndex(), node.executor().appliedIndex(),
+                replica.isPrimary(), replica.primaryHint());
+    }
+
+    // ---------------------------------------------------------------- storage
+
+    private void queueStorage(Object operation) {
+        storageQueue.add(operation);
+        pumpStorage();
+    }
+
+    private void pumpStorage() {
+        if (storageBusy || storageQueue.isEmpty()) {
+            return;
+        }
+        storageBusy = true;
+        Object operation = storageQueue.poll();
+        storageThread.execute(() -> {
+            Runnable completion;
+            try {
+                completion = perform(operation);
+                durableView = storage.data().manifest().state().view();
+            } catch (Throwable e) {
+                inbox.add(() -> crashed(e));
+                return;
+            }
+            inbox.add(() -> {
+                storageBusy = false;
+                completion.run();
+                pumpStorage();
+            });
+        });
+    }
+
+    /** Performs one storage operation (on the storage thread); returns how to tell the node (on the loop). */
+    private Runnable perform(Object operation) {
+        return switch (operation) {
+            case RecordCommit record -> {
+                storage.recordCommit(record.commit());
+                yield () -> { };
+            }
+            case NodeOutput.TakeSnapshot take -> {
+                StorageEvent.SnapshotSaved saved = storage.takeSnapshot(take.checkpoint());
+                yield () -> node.snapshotTaken(saved);
+            }
+            case Output.InstallSnapshot install -> {
+                Executor.Checkpoint checkpoint = storage.install(install);
+                yield () -> node.snapshotInstalled(install.snapshot(), checkpoint);
+            }
+            case Output output -> {
+                StorageEvent event = storage.perform(output);
+                yield () -> node.storage(event);
+            }
+            default -> throw new IllegalStateException("not a storage operation: " + operation);
+        };
+    }
+
+    // ---------------------------------------------------------------- effects
+
+    /**
+     * Delivers an effect under the fence: the durable view must be the effect's view before the
+     * sink is called and again when it answers, or no outcome is reported (a newer primary
+     * delivers it).
+     */
+    private void execute(NodeOutput.Execute execute) {
+        if (durableView != execute.view()) {
+            return;
+        }
+        EffectSink sink = sinks.apply(execute.sink());
+        effectThread.execute(() -> {
+            CompletableFuture<Void> delivery;
+            try {
+                delivery = sink.deliver(execute.id(), execute.view(), execute.payload()).toCompletableFuture();
+            } catch (RuntimeException e) {
+                delivery = CompletableFuture.failedFuture(e);
+            }
+            delivery.whenComplete((ignored, error) -> inbox.add(() -> {
+                if (durableView != execute.view()) {
+                    return;
+                }
+                if (error == null) {
+                    node.effectDelivered(execute.id(), execute.view());
+                } else {
+                    node.effectFailed(execute.id(), execute.view(), String.valueOf(error.getMessage()));
+                }
+            }));
+        });
+    }
+
+    /** Stops the threads and releases the data directory (dev-mode reload, tests). Correctness never needs it. */
+    @Override
+    public void close() {
+        running = false;
+        loop.interrupt();
+        try {
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        storageThread.shutdown();
+        effectThread.shutdown();
+        try {
+            storageThread.awaitTermination(30, TimeUnit.SECONDS);
+            effectThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        storage.data().close();
+        NodeCrashedException closed = new NodeCrashedException(new IllegalStateException("the node was stopped"));
+        commands.values().forEach(call -> call.completeExceptionally(closed));
+        reads.values().forEach(call -> call.completeExceptionally(closed));
+    }
+
+    /** The node stopped: nothing more will be answered by this process. */
+    static final class NodeCrashedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NodeCrashedException(Throwable cause) {
+            super("the Chronon node stopped: " + cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.chronon.quarkus.api;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chronon.engine.Entry;
+import io.chronon.quarkus.ApplicationJson;
+import io.chronon.quarkus.ChrononConfig;
+import io.chronon.quarkus.ChrononNode;
+
+/**
+ * {@code POST /chronon/commands} and {@code /chronon/commands/batch}: commands go through the log and
+ * are answered once committed and applied. {@code Chronon-Client-Id} and
+ * {@code Chronon-Request-Number} make a retry exactly-once: the node answers it from the replicated
+ * session table instead of applying it again.
+ */
+@Path("/chronon/commands")
+@Consumes(MediaType.WILDCARD)
+@Produces(MediaType.APPLICATION_JSON)
+public class CommandResource {
+    static final String CLIENT_ID = "Chronon-Client-Id";
+    static final String REQUEST_NUMBER = "Chronon-Request-Number";
+
+    @Inject
+    ChrononNode node;
+
+    @Inject
+    ChrononConfig config;
+
+    /** The client session a request names, or none. */
+    private record Session(UUID client, long requestNumber) {
+        static final Session NONE = new Session(Entry.NO_CLIENT, 0);
+    }
+
+    @POST
+    public CompletionStage<Response> submit(@HeaderParam(CLIENT_ID) String clientId,
+                                            @HeaderParam(REQUEST_NUMBER) String requestNumber, byte[] body) {
+        Response refused = checkSize(body);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
+        Session session;
+        byte[] command;
+        try {
+            session = session(clientId, requestNumber);
+            command = node.json().command(body);
+        } catch (ApplicationJson.MalformedException e) {
+            return CompletableFuture.completedFuture(ApiErrors.error(400, e.getMessage()));
+        }
+        return call(session, command).thenApply(CommandAnswers.Answer::response);
+    }
+
+    /**
+     * Many commands, answered in order, as a JSON array of {@code {"status", …body}}. With a session,
+     * the commands take request numbers from the one given, one each. If any command is malformed,
+     * none is proposed.
+     */
+    @POST
+    @Path("/batch")
+    public CompletionStage<Response> submitBatch(@HeaderParam(CLIENT_ID) String clientId,
+                                                 @HeaderParam(REQUEST_NUMBER) String requestNumber, byte[] body) {
+        Response refused = checkSize(body);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
+        Session first;
+        List<byte[]> commands = new ArrayList<>();
+        try {
+            first = session(clientId, requestNumber);
+            JsonNode array = node.json().mapper().readTree(body);
+            if (array == null || !array.isArray() || array.isEmpty()) {
+                return CompletableFuture.completedFuture(ApiErrors.error(400,
+                        "a batch is a non-empty JSON array of commands"));
+            }
+            for (JsonNode command : array) {
+                commands.add(node.json().command(node.json().mapper().writeValueAsBytes(command)));
+            }
+        } catch (ApplicationJson.MalformedException e) {
+            return CompletableFuture.completedFuture(ApiErrors.error(400, e.getMessage()));
+        } catch (JsonProcessingException e) {
+            return CompletableFuture.completedFuture(ApiErrors.error(400, "the body is not a JSON array: "
+                    + e.getOriginalMessage()));
+        } catch (IOException e) {
+            return CompletableFuture.completedFuture(ApiErrors.error(400, "the body is not a JSON array"));
+        }
+        List<CompletableFuture<CommandAnswers.Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < commands.size(); i++) {
+            Session session = first.client().equals(Entry.NO_CLIENT) ? first
+                    : new Session(first.client(), first.requestNumber() + i);
+            answers.add(call(session, commands.get(i)));
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            ArrayNode results = JsonNodeFactory.instance.arrayNode();
+            for (CompletableFuture<CommandAnswers.Answer> answer : answers) {
+                CommandAnswers.Answer one = answer.join();
+                ObjectNode item = results.addObject().put("status", one.status());
+                item.setAll(one.body());
+            }
+            return Response.ok(results, MediaType.APPLICATION_JSON_TYPE).build();
+        });
+    }
+
+    private CompletableFuture<CommandAnswers.Answer> call(Session session, byte[] command) {
+        try {
+            return node.command(session.client(), session.requestNumber(), command)
+                    .orTimeout(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .thenApply(answer -> CommandAnswers.of(answer, node.json()))
+                    .exceptionally(CommandAnswers::failure);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(CommandAnswers.failure(e));
+        }
+    }
+
+    private Response checkSize(byte[] body) {
+        if (body.length > config.maxCommandBytes()) {
+            return ApiErrors.error(413, "the body has " + body.length + " bytes, more than chronon.max-command-bytes="
+                    + config.maxCommandBytes());
+        }
+        return null;
+    }
+
+    private static Session session(String clientId, String requestNumber) {
+        if (clientId == null && requestNumber == null) {
+            return Session.NONE;
+        }
+        if (clientId == null || requestNumber == null) {
+            throw new ApplicationJson.MalformedException(CLIENT_ID + " and " + REQUEST_NUMBER + " go together");
+        }
+        UUID client;
+        long number;
+        try {
+            client = UUID.fromString(clientId.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ApplicationJson.MalformedException(CLIENT_ID + " is not a UUID: " + clientId);
+        }
+        try {
+            number = Long.parseLong(requestNumber.trim());
+        } catch (NumberFormatException e) {
+            throw new ApplicationJson.MalformedException(REQUEST_NUMBER + " is not a whole number: " + requestNumber);
+        }
+        if (number < 1) {
+            throw new ApplicationJson.MalformedException(REQUEST_NUMBER + " starts at 1, not " + number);
+        }
+        if (client.equals(Entry.NO_CLIENT)) {
+            throw new ApplicationJson.MalformedException(CLIENT_ID + " " + client + " is reserved");
+        }
+        return new Session(client, number);
+    }
+}
