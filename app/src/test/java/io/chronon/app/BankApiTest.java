@@ -168,6 +168,29 @@ class BankApiTest {
     }
 
     @Test
+    void theOutboxDrainsOnceTheSinksTookATransfersEffects() throws InterruptedException {
+        String from = account();
+        command("{\"type\":\"deposit\",\"account\":\"" + from + "\",\"amount\":5}").then().statusCode(200);
+        command("{\"type\":\"transfer\",\"from\":\"" + from + "\",\"to\":\"" + account() + "\",\"amount\":5}")
+                .then().statusCode(200);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int pending = given().get("/chronon/outbox").then().statusCode(200).extract().path("effects.size()");
+        while (pending > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            pending = given().get("/chronon/outbox").then().statusCode(200).extract().path("effects.size()");
+        }
+        assertEquals(0, pending, "the journal took both effects and their acknowledgements committed");
+    }
+
+    @Test
+    void anOperatorRetryNamesAnEffectId() {
+        given().post("/chronon/outbox/not-an-id/retry").then().statusCode(400);
+        String id = "0123456789abcdef0123456789abcdef";
+        given().post("/chronon/outbox/" + id + "/retry").then().statusCode(200).body("effect", equalTo(id))
+                .body("index", notNullValue());
+    }
+
+    @Test
     void theStatusDescribesThisSingleReplicaCluster() {
         given().get("/chronon/status").then().statusCode(200)
                 .body("nodeId", equalTo(0)).body("clusterId", notNullValue()).body("role", equalTo("PRIMARY"))

@@ -3,6 +3,9 @@ package io.chronon.quarkus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+
+import io.chronon.node.HaltPoint;
 
 import io.quarkus.runtime.annotations.ConfigPhase;
 import io.quarkus.runtime.annotations.ConfigRoot;
@@ -55,6 +58,9 @@ public interface ChrononConfig {
     @WithDefault("10s")
     Duration commandTimeout();
 
+    /** Test-only settings; never set them in production. */
+    Test test();
+
     /** The outbox: effects waiting for their sinks. */
     Outbox outbox();
 
@@ -70,6 +76,15 @@ public interface ChrononConfig {
         STATIC,
         /** From the StatefulSet's pod ordinal and DNS names. */
         STATEFULSET
+    }
+
+    /** Test-only settings; never set them in production. */
+    interface Test {
+        /**
+         * Halt points at which the process stops at once, as if killed, so that tests can crash it
+         * exactly between two durable steps (see {@code io.chronon.node.HaltPoint}). None by default.
+         */
+        Optional<Set<HaltPoint>> haltPoints();
     }
 
     /** The outbox: effects waiting for their sinks. */

@@ -21,10 +21,11 @@ import io.chronon.engine.DataDirectory;
 import io.chronon.engine.FileDisk;
 import io.chronon.engine.LogOptions;
 import io.chronon.kernel.ChrApplication;
+import io.chronon.kernel.EffectId;
 import io.chronon.kernel.EffectSink;
 import io.chronon.kernel.Executor;
+import io.chronon.kernel.Outbox;
 import io.chronon.node.EffectOptions;
-import io.chronon.node.HaltPoint;
 import io.chronon.node.NodeOutput;
 import io.chronon.node.NodeStartup;
 import io.chronon.node.NodeStorage;
@@ -104,8 +105,9 @@ public class ChrononNode {
         started.notes().forEach(note -> LOG.infof("start-up: %s", note));
         journal = EffectJournal.open(directory);
         Map<String, EffectSink> sinks = sinksByName();
-        NodeStorage storage = new NodeStorage(data, application, snapshots, UUID::randomUUID, HaltPoint.Hook.NEVER);
-        driver = new NodeDriver(started.node(), storage, name -> sinks.getOrDefault(name, journal.sink(name)));
+        Halts halts = new Halts(config.test().haltPoints().orElse(Set.of()));
+        NodeStorage storage = new NodeStorage(data, application, snapshots, UUID::randomUUID, halts);
+        driver = new NodeDriver(started.node(), storage, name -> sinks.getOrDefault(name, journal.sink(name)), halts);
         LOG.infof("Chronon node %d of cluster %s runs application '%s' (%s) from %s: applied through %d%s",
                 config.nodeId(), clusterId, applicationName, className, directory,
                 started.node().executor().appliedIndex(),
@@ -184,6 +186,14 @@ public class ChrononNode {
 
     public CompletableFuture<NodeOutput.ReadAnswer> queryLocal(byte[] query) {
         return running().queryLocal(query);
+    }
+
+    public CompletableFuture<List<Outbox.Pending>> outbox() {
+        return running().outbox();
+    }
+
+    public CompletableFuture<NodeOutput.Answer> retryEffect(EffectId id) {
+        return running().retryEffect(id);
     }
 
     public NodeStatus status() {

@@ -3,6 +3,7 @@ package io.chronon.quarkus;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -12,9 +13,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import io.chronon.engine.DataDirectory;
+import io.chronon.kernel.EffectId;
 import io.chronon.kernel.EffectSink;
 import io.chronon.kernel.Executor;
+import io.chronon.kernel.Outbox;
+import io.chronon.node.HaltPoint;
 import io.chronon.node.Node;
 import io.chronon.node.NodeOutput;
 import io.chronon.node.NodeStorage;
@@ -43,6 +46,7 @@ final class NodeDriver implements AutoCloseable {
     private final Node node;
     private final NodeStorage storage;
     private final Function<String, EffectSink> sinks;
+    private final HaltPoint.Hook halts;
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final ExecutorService storageThread;
     private final ExecutorService effectThread;
@@ -66,10 +70,11 @@ final class NodeDriver implements AutoCloseable {
     /** A storage operation of the driver's own: recording the commit index in the manifest. */
     private record RecordCommit(long commit) {}
 
-    NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks) {
+    NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks, HaltPoint.Hook halts) {
         this.node = node;
         this.storage = storage;
         this.sinks = sinks;
+        this.halts = halts;
         this.durableView = storage.data().manifest().state().view();
         this.storageThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("chronon-storage").factory());
         this.effectThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("chronon-effects").factory());
@@ -110,6 +115,24 @@ final class NodeDriver implements AutoCloseable {
     CompletableFuture<NodeOutput.ReadAnswer> queryLocal(byte[] query) {
         CompletableFuture<NodeOutput.ReadAnswer> answer = new CompletableFuture<>();
         post(() -> answer.complete(node.queryLocal(query)));
+        return answer;
+    }
+
+    /** The effects in the outbox (pending or failed), as the node holds them now. */
+    CompletableFuture<List<Outbox.Pending>> outbox() {
+        CompletableFuture<List<Outbox.Pending>> answer = new CompletableFuture<>();
+        post(() -> answer.complete(node.executor().outbox().all()));
+        return answer;
+    }
+
+    /** Proposes to deliver a failed effect again; answered once the retry entry is applied. */
+    CompletableFuture<NodeOutput.Answer> retryEffect(EffectId id) {
+        CompletableFuture<NodeOutput.Answer> answer = new CompletableFuture<>();
+        post(() -> {
+            long callId = ++nextCallId;
+            commands.put(callId, answer);
+            node.retryEffect(callId, id);
+        });
         return answer;
     }
 
@@ -279,6 +302,9 @@ final class NodeDriver implements AutoCloseable {
                 delivery = CompletableFuture.failedFuture(e);
             }
             delivery.whenComplete((ignored, error) -> inbox.add(() -> {
+                if (error == null) {
+                    halts.reached(HaltPoint.AFTER_SINK_COMMIT_BEFORE_ACK);
+                }
                 if (durableView != execute.view()) {
                     return;
                 }

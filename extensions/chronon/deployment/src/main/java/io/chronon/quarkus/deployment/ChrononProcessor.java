@@ -11,6 +11,7 @@ import io.chronon.quarkus.ApplicationCandidates;
 import io.chronon.quarkus.ChrononNode;
 import io.chronon.quarkus.ChrononRecorder;
 import io.chronon.quarkus.api.CommandResource;
+import io.chronon.quarkus.api.OutboxResource;
 import io.chronon.quarkus.api.QueryResource;
 import io.chronon.quarkus.api.StatusResource;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
@@ -32,6 +33,7 @@ class ChrononProcessor {
     private static final DotName CHR_APPLICATION = DotName.createSimple(ChrApplication.class.getName());
     private static final DotName NAMED = DotName.createSimple("jakarta.inject.Named");
     private static final String[] ENDPOINTS = {CommandResource.class.getName(), QueryResource.class.getName(),
+        OutboxResource.class.getName(),
         StatusResource.class.getName()};
 
     @BuildStep
