@@ -6,7 +6,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.UUID;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -188,6 +190,25 @@ class BankApiTest {
         String id = "0123456789abcdef0123456789abcdef";
         given().post("/chronon/outbox/" + id + "/retry").then().statusCode(200).body("effect", equalTo(id))
                 .body("index", notNullValue());
+    }
+
+    @Test
+    void theNodeIsLiveAndReadyOnceItLeadsItsViewAndCaughtUp() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'chronon' }.data.role", equalTo("PRIMARY"));
+    }
+
+    @Test
+    void theMetricsShowCommitsBarriersAndTheOutbox() {
+        command("{\"type\":\"deposit\",\"account\":\"" + account() + "\",\"amount\":1}").then().statusCode(200);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String meter : List.of("chronon_command_commit_seconds_count", "chronon_log_entries_per_barrier_count",
+                "chronon_log_barrier_seconds_count", "chronon_view_changes_total", "chronon_apply_failures_total",
+                "chronon_outbox_effects{status=\"PENDING\"")) {
+            assertTrue(metrics.contains(meter), meter + " missing from /q/metrics");
+        }
+        assertTrue(!metrics.contains("chronon_command_commit_seconds_count 0.0"), "a commit was timed");
     }
 
     @Test

@@ -32,6 +32,7 @@ import io.chronon.node.NodeStorage;
 import io.chronon.node.SnapshotOptions;
 import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.ReplicaConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -53,6 +54,7 @@ public class ChrononNode {
     private final ApplicationCandidates candidates;
     private final Instance<EffectSink> userSinks;
     private final int httpPort;
+    private final NodeMetrics metrics;
 
     private String applicationName;
     private ChrApplication<?, ?, ?, ?> application;
@@ -64,7 +66,9 @@ public class ChrononNode {
 
     @Inject
     ChrononNode(ChrononConfig config, ApplicationCandidates candidates, @Any Instance<EffectSink> userSinks,
-                @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort) {
+                @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort,
+                MeterRegistry registry) {
+        this.metrics = new NodeMetrics(registry);
         this.config = config;
         this.candidates = candidates;
         this.userSinks = userSinks;
@@ -107,7 +111,8 @@ public class ChrononNode {
         Map<String, EffectSink> sinks = sinksByName();
         Halts halts = new Halts(config.test().haltPoints().orElse(Set.of()));
         NodeStorage storage = new NodeStorage(data, application, snapshots, UUID::randomUUID, halts);
-        driver = new NodeDriver(started.node(), storage, name -> sinks.getOrDefault(name, journal.sink(name)), halts);
+        driver = new NodeDriver(started.node(), storage, name -> sinks.getOrDefault(name, journal.sink(name)), halts,
+                metrics);
         LOG.infof("Chronon node %d of cluster %s runs application '%s' (%s) from %s: applied through %d%s",
                 config.nodeId(), clusterId, applicationName, className, directory,
                 started.node().executor().appliedIndex(),

@@ -17,6 +17,7 @@ import io.chronon.kernel.EffectId;
 import io.chronon.kernel.EffectSink;
 import io.chronon.kernel.Executor;
 import io.chronon.kernel.Outbox;
+import io.chronon.kernel.Outcome;
 import io.chronon.node.HaltPoint;
 import io.chronon.node.Node;
 import io.chronon.node.NodeOutput;
@@ -47,6 +48,11 @@ final class NodeDriver implements AutoCloseable {
     private final NodeStorage storage;
     private final Function<String, EffectSink> sinks;
     private final HaltPoint.Hook halts;
+    private final NodeMetrics metrics;
+    /** Ticks between two counts of the outbox for the backlog gauges. */
+    private static final int OUTBOX_COUNT_TICKS = 100;
+    private long ticks;
+    private long lastView = -1;
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final ExecutorService storageThread;
     private final ExecutorService effectThread;
@@ -70,8 +76,10 @@ final class NodeDriver implements AutoCloseable {
     /** A storage operation of the driver's own: recording the commit index in the manifest. */
     private record RecordCommit(long commit) {}
 
-    NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks, HaltPoint.Hook halts) {
+    NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks, HaltPoint.Hook halts,
+               NodeMetrics metrics) {
         this.node = node;
+        this.metrics = metrics;
         this.storage = storage;
         this.sinks = sinks;
         this.halts = halts;
@@ -94,6 +102,12 @@ final class NodeDriver implements AutoCloseable {
 
     CompletableFuture<NodeOutput.Answer> command(UUID client, long requestNumber, byte[] command) {
         CompletableFuture<NodeOutput.Answer> answer = new CompletableFuture<>();
+        long arrived = System.nanoTime();
+        answer.thenAccept(done -> {
+            if (done instanceof NodeOutput.Answer.Done) {
+                metrics.committed(System.nanoTime() - arrived);
+            }
+        });
         post(() -> {
             long id = ++nextCallId;
             commands.put(id, answer);
@@ -168,6 +182,9 @@ final class NodeDriver implements AutoCloseable {
                     nextTick += TICK_NANOS;
                     node.tick();
                     process();
+                    if (++ticks % OUTBOX_COUNT_TICKS == 0) {
+                        countOutbox();
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -213,8 +230,12 @@ final class NodeDriver implements AutoCloseable {
                 case NodeOutput.Execute execute -> execute(execute);
             }
         }
-        // The applied results feed the history views (a later part); here they are let go.
-        node.drainApplied();
+        // The applied results feed the history views (a later part); here they are counted and let go.
+        for (Executor.Result result : node.drainApplied()) {
+            if (result.outcome() instanceof Outcome.Failed) {
+                metrics.applyFailed();
+            }
+        }
         long applied = node.executor().appliedIndex();
         if (applied - lastCheckpointedCommit >= COMMIT_CHECKPOINT_EVERY) {
             lastCheckpointedCommit = applied;
@@ -223,8 +244,20 @@ final class NodeDriver implements AutoCloseable {
         publishState();
     }
 
+    private void countOutbox() {
+        List<Outbox.Pending> effects = node.executor().outbox().all();
+        long failed = effects.stream().filter(effect -> effect.status() == Outbox.Status.FAILED).count();
+        metrics.outbox(effects.size() - failed, failed);
+    }
+
     private void publishState() {
         Replica replica = node.replica();
+        if (replica.view() != lastView) {
+            if (lastView >= 0) {
+                metrics.viewChanged();
+            }
+            lastView = replica.view();
+        }
         state = new NodeState(replica.status(), replica.view(), replica.commitIndex(), node.executor().appliedIndex(),
                 replica.isPrimary(), replica.primaryHint());
     }
@@ -273,6 +306,12 @@ final class NodeDriver implements AutoCloseable {
             case Output.InstallSnapshot install -> {
                 Executor.Checkpoint checkpoint = storage.install(install);
                 yield () -> node.snapshotInstalled(install.snapshot(), checkpoint);
+            }
+            case Output.Persist persist -> {
+                long started = System.nanoTime();
+                StorageEvent event = storage.perform(persist);
+                metrics.barrier(persist.entries().size(), System.nanoTime() - started);
+                yield () -> node.storage(event);
             }
             case Output output -> {
                 StorageEvent event = storage.perform(output);

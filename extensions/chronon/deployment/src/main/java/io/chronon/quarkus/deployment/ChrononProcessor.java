@@ -10,6 +10,8 @@ import io.chronon.kernel.ChrApplication;
 import io.chronon.quarkus.ApplicationCandidates;
 import io.chronon.quarkus.ChrononNode;
 import io.chronon.quarkus.ChrononRecorder;
+import io.chronon.quarkus.NodeLiveness;
+import io.chronon.quarkus.NodeReadiness;
 import io.chronon.quarkus.api.CommandResource;
 import io.chronon.quarkus.api.OutboxResource;
 import io.chronon.quarkus.api.QueryResource;
@@ -88,7 +90,8 @@ class ChrononProcessor {
 
     @BuildStep
     AdditionalBeanBuildItem nodeBeans() {
-        return AdditionalBeanBuildItem.builder().addBeanClass(ChrononNode.class).setUnremovable().build();
+        return AdditionalBeanBuildItem.builder().addBeanClasses(ChrononNode.class, NodeLiveness.class,
+                NodeReadiness.class).setUnremovable().build();
     }
 
     /** The REST endpoints are beans too, so that they receive the node. */
