@@ -7,8 +7,11 @@ import java.io.OutputStream;
 /**
  * An application that Chronon replicates: a deterministic state machine.
  *
- * <p>The kernel calls it from one thread only, in log order, so it has no thread-safety duties and
- * no leader callbacks. Its state must be <b>immutable</b> (records and persistent collections such as
+ * <p>A replica applies commands from one thread, in log order, and there are no leader callbacks.
+ * The other methods (the codecs, {@link #query}, the snapshot methods) may run on other threads at
+ * the same time, and an in-process dev cluster shares one bean between its replicas: so the
+ * application keeps no mutable fields. Everything that changes is the state, passed in and returned.
+ * Its state must be <b>immutable</b> (records and persistent collections such as
  * {@link PersistentMap}): {@link #apply} returns a new state and leaves the one it was given as it
  * was. That is how a rejection or an exception leaves the state unchanged on every replica, and how
  * the history of versions stays cheap to keep.

@@ -58,6 +58,9 @@ public interface ChrononConfig {
     @WithDefault("10s")
     Duration commandTimeout();
 
+    /** Dev mode settings. */
+    Dev dev();
+
     /** Test-only settings; never set them in production. */
     Test test();
 
@@ -76,6 +79,17 @@ public interface ChrononConfig {
         STATIC,
         /** From the StatefulSet's pod ordinal and DNS names. */
         STATEFULSET
+    }
+
+    /** Dev mode settings. */
+    interface Dev {
+        /**
+         * Replicas to run in this one process, each with its own data directory under
+         * {@code chronon.data-dir}, talking through memory: 1, or 3, 5, 7 for a whole cluster to try
+         * failover on. Dev and test mode only.
+         */
+        @WithDefault("1")
+        int replicas();
     }
 
     /** Test-only settings; never set them in production. */

@@ -31,9 +31,11 @@ import io.chronon.node.NodeStartup;
 import io.chronon.node.NodeStorage;
 import io.chronon.node.SnapshotOptions;
 import io.chronon.vsr.ReadConsistency;
+import io.chronon.vsr.Replica;
 import io.chronon.vsr.ReplicaConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Arc;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -57,12 +59,14 @@ public class ChrononNode {
     private final NodeMetrics metrics;
 
     private String applicationName;
-    private ChrApplication<?, ?, ?, ?> application;
     private ApplicationJson json;
     private ClusterMembers members;
     private UUID clusterId;
-    private EffectJournal journal;
-    private NodeDriver driver;
+    /** The replicas this process runs: one, or all of an in-process dev cluster. */
+    private List<LocalReplica> replicas = List.of();
+
+    /** A replica run by this process, with its effect journal. */
+    private record LocalReplica(int id, NodeDriver driver, EffectJournal journal) {}
 
     @Inject
     ChrononNode(ChrononConfig config, ApplicationCandidates candidates, @Any Instance<EffectSink> userSinks,
@@ -87,47 +91,88 @@ public class ChrononNode {
         String className = candidates.select(config.application());
         applicationName = candidates.classesByName().entrySet().stream()
                 .filter(candidate -> candidate.getValue().equals(className)).findFirst().orElseThrow().getKey();
-        application = (ChrApplication<?, ?, ?, ?>) Arc.container().instance(loadClass(className)).get();
+        ChrApplication<?, ?, ?, ?> application =
+                (ChrApplication<?, ?, ?, ?>) Arc.container().instance(loadClass(className)).get();
         json = new ApplicationJson(application);
-        members = ClusterMembers.from(config, httpPort);
-        if (members.size() > 1) {
-            throw new IllegalStateException("chronon.members lists " + members.size() + " replicas, but this build"
-                    + " runs single-replica clusters only: the peer transport is not part of it yet");
+        int devReplicas = config.dev().replicas();
+        Path base = Path.of(config.dataDir()).toAbsolutePath();
+        if (devReplicas > 1) {
+            members = ClusterMembers.inProcess(devReplicas, LaunchMode.current());
+        } else {
+            members = ClusterMembers.from(config, httpPort);
+            if (members.size() > 1) {
+                throw new IllegalStateException("chronon.members lists " + members.size() + " replicas, but this"
+                        + " build runs single-replica clusters (or chronon.dev.replicas in dev mode) only: the peer"
+                        + " transport between processes is not part of it yet");
+            }
         }
-        Path directory = Path.of(config.dataDir()).toAbsolutePath();
+        NodeDriver[] drivers = new NodeDriver[members.size()];
+        List<LocalReplica> started = new ArrayList<>();
+        clusterId = null;
+        try {
+            for (int id = 0; id < members.size(); id++) {
+                Path directory = members.size() == 1 ? base : base.resolve("node-" + id);
+                started.add(startReplica(application, className, id, directory, drivers));
+                drivers[id] = started.getLast().driver();
+            }
+        } catch (RuntimeException e) {
+            started.forEach(replica -> close(replica));
+            throw e;
+        }
+        replicas = List.copyOf(started);
+    }
+
+    private LocalReplica startReplica(ChrApplication<?, ?, ?, ?> application, String className, int id,
+                                      Path directory, NodeDriver[] drivers) {
+        UUID expectedCluster = clusterId;
         DataDirectory data = DataDirectory.open(FileDisk.open(directory, false), LogOptions.DEFAULTS,
-                UUID::randomUUID, UUID::randomUUID);
-        clusterId = data.manifest().state().clusterId();
+                expectedCluster == null ? UUID::randomUUID : () -> expectedCluster, UUID::randomUUID);
+        UUID cluster = data.manifest().state().clusterId();
+        if (expectedCluster != null && !expectedCluster.equals(cluster)) {
+            data.close();
+            throw new IllegalStateException("the data directory " + directory + " belongs to cluster " + cluster
+                    + ", not to " + expectedCluster + " like the other replicas of this process: remove "
+                    + directory.getParent() + " to start the dev cluster afresh");
+        }
+        clusterId = cluster;
         SnapshotOptions snapshots = new SnapshotOptions(config.snapshot().everyEntries(), config.snapshot().everyBytes(),
                 config.history().retainEntries(), SnapshotOptions.DEFAULTS.digestsPerCheckpoint());
         EffectOptions effects = new EffectOptions(config.outbox().maxAttempts(), EffectOptions.DEFAULTS.backoffTicks(),
                 EffectOptions.DEFAULTS.maxBackoffTicks(), unorderedSinks());
-        ReplicaConfig replica = ReplicaConfig.defaults(clusterId, members.size(), config.nodeId());
+        int nodeId = members.size() == 1 ? config.nodeId() : id;
+        ReplicaConfig replica = ReplicaConfig.defaults(clusterId, members.size(), members.size() == 1 ? 0 : id);
         long seed = new SecureRandom().nextLong();
         NodeStartup.Started started = NodeStartup.start(data, new Executor<>(application, SESSION_CAPACITY, clusterId),
                 replica, effects, snapshots, NodeDriver::wallClockNanos, seed, UUID::randomUUID, result -> { });
-        started.notes().forEach(note -> LOG.infof("start-up: %s", note));
-        journal = EffectJournal.open(directory);
+        started.notes().forEach(note -> LOG.infof("replica %d start-up: %s", nodeId, note));
+        EffectJournal journal = EffectJournal.open(directory);
         Map<String, EffectSink> sinks = sinksByName();
         Halts halts = new Halts(config.test().haltPoints().orElse(Set.of()));
         NodeStorage storage = new NodeStorage(data, application, snapshots, UUID::randomUUID, halts);
-        driver = new NodeDriver(started.node(), storage, name -> sinks.getOrDefault(name, journal.sink(name)), halts,
-                metrics);
-        LOG.infof("Chronon node %d of cluster %s runs application '%s' (%s) from %s: applied through %d%s",
-                config.nodeId(), clusterId, applicationName, className, directory,
-                started.node().executor().appliedIndex(),
-                started.snapshot() == null ? "" : " (snapshot " + started.snapshot().index() + ")");
+        PeerNetwork network = members.size() == 1 ? PeerNetwork.NONE : (to, message) -> {
+            NodeDriver peer = drivers[to];
+            if (peer != null) {
+                peer.deliver(message);
+            }
+        };
+        NodeDriver driver = new NodeDriver(started.node(), storage,
+                name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network);
+        LOG.infof("Chronon replica %d of %d, cluster %s, runs application '%s' (%s) from %s: state recovered"
+                        + " through index %d%s, log through %d", nodeId, members.size(), clusterId, applicationName,
+                className, directory, started.node().executor().appliedIndex(),
+                started.snapshot() == null ? "" : " (snapshot " + started.snapshot().index() + ")",
+                started.node().replica().op());
+        return new LocalReplica(nodeId, driver, journal);
     }
 
     synchronized void stop() {
-        if (driver != null) {
-            driver.close();
-            driver = null;
-        }
-        if (journal != null) {
-            journal.close();
-            journal = null;
-        }
+        replicas.forEach(ChrononNode::close);
+        replicas = List.of();
+    }
+
+    private static void close(LocalReplica replica) {
+        replica.driver().close();
+        replica.journal().close();
     }
 
     private static Class<?> loadClass(String className) {
@@ -182,58 +227,77 @@ public class ChrononNode {
     }
 
     public CompletableFuture<NodeOutput.Answer> command(UUID client, long requestNumber, byte[] command) {
-        return running().command(client, requestNumber, command);
+        return serving().command(client, requestNumber, command);
     }
 
     public CompletableFuture<NodeOutput.ReadAnswer> query(byte[] query, ReadConsistency consistency) {
-        return running().query(query, consistency);
+        return serving().query(query, consistency);
     }
 
     public CompletableFuture<NodeOutput.ReadAnswer> queryLocal(byte[] query) {
-        return running().queryLocal(query);
+        return serving().queryLocal(query);
     }
 
     public CompletableFuture<List<Outbox.Pending>> outbox() {
-        return running().outbox();
+        return serving().outbox();
     }
 
     public CompletableFuture<NodeOutput.Answer> retryEffect(EffectId id) {
-        return running().retryEffect(id);
+        return serving().retryEffect(id);
     }
 
+    /** This node's status; in an in-process dev cluster, that of the replica serving the API. */
     public NodeStatus status() {
-        NodeDriver current = running();
-        NodeDriver.NodeState state = current.state();
+        LocalReplica current = servingReplica();
+        NodeDriver.NodeState state = current.driver().state();
         NodeStatus.Role role = switch (state.status()) {
             case NORMAL -> state.primary() ? NodeStatus.Role.PRIMARY : NodeStatus.Role.BACKUP;
             case VIEW_CHANGE -> NodeStatus.Role.VIEW_CHANGE;
             case RECOVERING -> NodeStatus.Role.RECOVERING;
         };
-        Throwable crash = current.crash();
+        Throwable crash = current.driver().crash();
         List<NodeStatus.Member> known = new ArrayList<>();
         for (int id = 0; id < members.size(); id++) {
-            // With one replica the only member is this node; peers' health arrives with the transport.
-            known.add(new NodeStatus.Member(id, members.addresses().get(id), id == config.nodeId() && crash == null));
+            // Replicas of this process report their own health; other processes' arrive with the transport.
+            boolean healthy = false;
+            for (LocalReplica replica : replicas) {
+                if (replica.id() == id) {
+                    healthy = replica.driver().crash() == null;
+                }
+            }
+            known.add(new NodeStatus.Member(id, members.addresses().get(id), healthy));
         }
-        return new NodeStatus(config.nodeId(), clusterId, applicationName, role, state.view(), state.commitIndex(),
+        return new NodeStatus(current.id(), clusterId, applicationName, role, state.view(), state.commitIndex(),
                 state.appliedIndex(), state.primaryHint(), known, crash == null ? null : String.valueOf(crash.getMessage()));
     }
 
-    /** Why the node stopped, or null while it runs. */
+    /** Why a replica of this process stopped, or null while they all run. */
     public Throwable crash() {
-        NodeDriver current = driver;
-        return current == null ? null : current.crash();
+        for (LocalReplica replica : replicas) {
+            if (replica.driver().crash() != null) {
+                return replica.driver().crash();
+            }
+        }
+        return null;
     }
 
-    EffectJournal journal() {
-        return journal;
+    private NodeDriver serving() {
+        return servingReplica().driver();
     }
 
-    private NodeDriver running() {
-        NodeDriver current = driver;
-        if (current == null) {
+    /** The replica that answers the API: the primary among this process's replicas, else the first. */
+    private LocalReplica servingReplica() {
+        List<LocalReplica> current = replicas;
+        if (current.isEmpty()) {
             throw new IllegalStateException("the Chronon node is not running");
         }
-        return current;
+        for (LocalReplica replica : current) {
+            NodeDriver.NodeState state = replica.driver().state();
+            if (state.primary() && state.status() == Replica.Status.NORMAL
+                    && replica.driver().crash() == null) {
+                return replica;
+            }
+        }
+        return current.getFirst();
     }
 }

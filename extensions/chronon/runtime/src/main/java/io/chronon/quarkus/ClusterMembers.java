@@ -1,6 +1,9 @@
 package io.chronon.quarkus;
 
+import java.util.ArrayList;
 import java.util.List;
+
+import io.quarkus.runtime.LaunchMode;
 
 /**
  * The replicas of the cluster as configured, checked before anything starts: 1, 3, 5 or 7 members,
@@ -34,6 +37,26 @@ record ClusterMembers(List<String> addresses, int self) {
                     + " but quarkus.http.port is " + httpPort + ": peers and clients would dial the wrong port");
         }
         return new ClusterMembers(List.copyOf(addresses), self);
+    }
+
+    /**
+     * The members of an in-process dev cluster ({@code chronon.dev.replicas}): several replicas in this
+     * process, each with its own data directory, talking through memory. Dev and test mode only.
+     */
+    static ClusterMembers inProcess(int replicas, LaunchMode mode) {
+        if (mode != LaunchMode.DEVELOPMENT && mode != LaunchMode.TEST) {
+            throw new IllegalStateException("chronon.dev.replicas=" + replicas + " runs an in-process cluster in dev"
+                    + " and test mode only; a production cluster is one replica per process (chronon.members)");
+        }
+        if (replicas != 3 && replicas != 5 && replicas != 7) {
+            throw new IllegalStateException("chronon.dev.replicas=" + replicas + ": a cluster has 1, 3, 5 or 7"
+                    + " replicas");
+        }
+        List<String> addresses = new ArrayList<>();
+        for (int id = 0; id < replicas; id++) {
+            addresses.add("in-process-" + id);
+        }
+        return new ClusterMembers(List.copyOf(addresses), 0);
     }
 
     private static int port(String address) {

@@ -22,6 +22,7 @@ import io.chronon.node.HaltPoint;
 import io.chronon.node.Node;
 import io.chronon.node.NodeOutput;
 import io.chronon.node.NodeStorage;
+import io.chronon.vsr.Message;
 import io.chronon.vsr.Output;
 import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.Replica;
@@ -49,6 +50,7 @@ final class NodeDriver implements AutoCloseable {
     private final Function<String, EffectSink> sinks;
     private final HaltPoint.Hook halts;
     private final NodeMetrics metrics;
+    private final PeerNetwork network;
     /** Ticks between two counts of the outbox for the backlog gauges. */
     private static final int OUTBOX_COUNT_TICKS = 100;
     private long ticks;
@@ -77,8 +79,9 @@ final class NodeDriver implements AutoCloseable {
     private record RecordCommit(long commit) {}
 
     NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks, HaltPoint.Hook halts,
-               NodeMetrics metrics) {
+               NodeMetrics metrics, PeerNetwork network) {
         this.node = node;
+        this.network = network;
         this.metrics = metrics;
         this.storage = storage;
         this.sinks = sinks;
@@ -124,6 +127,13 @@ final class NodeDriver implements AutoCloseable {
             node.query(id, query, consistency);
         });
         return answer;
+    }
+
+    /** A message from a peer; dropped if this node stopped (as a dead process would). */
+    void deliver(Message message) {
+        if (crash == null && running) {
+            inbox.add(() -> node.receive(message));
+        }
     }
 
     CompletableFuture<NodeOutput.ReadAnswer> queryLocal(byte[] query) {
@@ -211,8 +221,7 @@ final class NodeDriver implements AutoCloseable {
     private void process() {
         for (NodeOutput output : node.drainOutputs()) {
             switch (output) {
-                case NodeOutput.Send send -> throw new IllegalStateException(
-                        "a single-replica node has no peer to send to: " + send.message());
+                case NodeOutput.Send send -> network.send(send.to(), send.message());
                 case NodeOutput.Storage work -> queueStorage(work.storage());
                 case NodeOutput.TakeSnapshot take -> queueStorage(take);
                 case NodeOutput.Reply reply -> {
