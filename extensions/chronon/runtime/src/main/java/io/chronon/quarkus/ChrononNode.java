@@ -3,6 +3,7 @@ package io.chronon.quarkus;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -63,7 +64,11 @@ public class ChrononNode {
     private ClusterMembers members;
     private UUID clusterId;
     /** The replicas this process runs: one, or all of an in-process dev cluster. */
-    private List<LocalReplica> replicas = List.of();
+    private volatile List<LocalReplica> replicas = List.of();
+    /** The running driver of each local replica by id, for in-process delivery (null while stopped). */
+    private volatile NodeDriver[] drivers = new NodeDriver[0];
+    private ChrApplication<?, ?, ?, ?> application;
+    private String className;
 
     /** A replica run by this process, with its effect journal. */
     private record LocalReplica(int id, NodeDriver driver, EffectJournal journal) {}
@@ -88,14 +93,12 @@ public class ChrononNode {
     }
 
     synchronized void start() {
-        String className = candidates.select(config.application());
+        className = candidates.select(config.application());
         applicationName = candidates.classesByName().entrySet().stream()
                 .filter(candidate -> candidate.getValue().equals(className)).findFirst().orElseThrow().getKey();
-        ChrApplication<?, ?, ?, ?> application =
-                (ChrApplication<?, ?, ?, ?>) Arc.container().instance(loadClass(className)).get();
+        application = (ChrApplication<?, ?, ?, ?>) Arc.container().instance(loadClass(className)).get();
         json = new ApplicationJson(application);
         int devReplicas = config.dev().replicas();
-        Path base = Path.of(config.dataDir()).toAbsolutePath();
         if (devReplicas > 1) {
             members = ClusterMembers.inProcess(devReplicas, LaunchMode.current());
         } else {
@@ -106,13 +109,12 @@ public class ChrononNode {
                         + " transport between processes is not part of it yet");
             }
         }
-        NodeDriver[] drivers = new NodeDriver[members.size()];
+        drivers = new NodeDriver[members.size()];
         List<LocalReplica> started = new ArrayList<>();
         clusterId = null;
         try {
             for (int id = 0; id < members.size(); id++) {
-                Path directory = members.size() == 1 ? base : base.resolve("node-" + id);
-                started.add(startReplica(application, className, id, directory, drivers));
+                started.add(startReplica(id));
                 drivers[id] = started.getLast().driver();
             }
         } catch (RuntimeException e) {
@@ -122,8 +124,13 @@ public class ChrononNode {
         replicas = List.copyOf(started);
     }
 
-    private LocalReplica startReplica(ChrApplication<?, ?, ?, ?> application, String className, int id,
-                                      Path directory, NodeDriver[] drivers) {
+    private Path directoryOf(int id) {
+        Path base = Path.of(config.dataDir()).toAbsolutePath();
+        return members.size() == 1 ? base : base.resolve("node-" + id);
+    }
+
+    private LocalReplica startReplica(int id) {
+        Path directory = directoryOf(id);
         UUID expectedCluster = clusterId;
         DataDirectory data = DataDirectory.open(FileDisk.open(directory, false), LogOptions.DEFAULTS,
                 expectedCluster == null ? UUID::randomUUID : () -> expectedCluster, UUID::randomUUID);
@@ -151,6 +158,7 @@ public class ChrononNode {
         NodeStorage storage = new NodeStorage(data, application, snapshots, UUID::randomUUID, halts);
         PeerNetwork network = members.size() == 1 ? PeerNetwork.NONE : (to, message) -> {
             NodeDriver peer = drivers[to];
+            // A stopped replica gets nothing, as a dead process would not.
             if (peer != null) {
                 peer.deliver(message);
             }
@@ -168,6 +176,54 @@ public class ChrononNode {
     synchronized void stop() {
         replicas.forEach(ChrononNode::close);
         replicas = List.of();
+        drivers = new NodeDriver[0];
+    }
+
+    /**
+     * Stops one replica of an in-process dev cluster, as if its process died: its threads stop and
+     * its files are closed; its peers go on without it.
+     */
+    public synchronized void stopReplica(int id) {
+        LocalReplica replica = local(id);
+        List<LocalReplica> others = new ArrayList<>(replicas);
+        others.remove(replica);
+        drivers[id] = null;
+        replicas = List.copyOf(others);
+        close(replica);
+        LOG.infof("replica %d stopped", id);
+    }
+
+    /** Starts a stopped replica of an in-process dev cluster: it recovers from its data directory. */
+    public synchronized void restartReplica(int id) {
+        if (members.size() == 1 || id < 0 || id >= members.size()) {
+            throw new IllegalStateException("replica " + id + " is not a replica of an in-process dev cluster");
+        }
+        if (replicas.stream().anyMatch(replica -> replica.id() == id)) {
+            throw new IllegalStateException("replica " + id + " runs already");
+        }
+        LocalReplica started = startReplica(id);
+        List<LocalReplica> all = new ArrayList<>(replicas);
+        all.add(started);
+        all.sort(Comparator.comparingInt(LocalReplica::id));
+        replicas = List.copyOf(all);
+        drivers[id] = started.driver();
+    }
+
+    private LocalReplica local(int id) {
+        if (members.size() == 1) {
+            throw new IllegalStateException("only the replicas of an in-process dev cluster can be stopped and started");
+        }
+        return replicas.stream().filter(replica -> replica.id() == id).findFirst()
+                .orElseThrow(() -> new IllegalStateException("replica " + id + " is not running"));
+    }
+
+    /** The status of every replica this process runs (all of an in-process dev cluster). */
+    public List<NodeStatus> localStatuses() {
+        List<NodeStatus> statuses = new ArrayList<>();
+        for (LocalReplica replica : replicas) {
+            statuses.add(status(replica));
+        }
+        return statuses;
     }
 
     private static void close(LocalReplica replica) {
@@ -248,7 +304,10 @@ public class ChrononNode {
 
     /** This node's status; in an in-process dev cluster, that of the replica serving the API. */
     public NodeStatus status() {
-        LocalReplica current = servingReplica();
+        return status(servingReplica());
+    }
+
+    private NodeStatus status(LocalReplica current) {
         NodeDriver.NodeState state = current.driver().state();
         NodeStatus.Role role = switch (state.status()) {
             case NORMAL -> state.primary() ? NodeStatus.Role.PRIMARY : NodeStatus.Role.BACKUP;

@@ -13,6 +13,7 @@ import io.chronon.quarkus.ChrononRecorder;
 import io.chronon.quarkus.NodeLiveness;
 import io.chronon.quarkus.NodeReadiness;
 import io.chronon.quarkus.api.CommandResource;
+import io.chronon.quarkus.api.DevClusterResource;
 import io.chronon.quarkus.api.OutboxResource;
 import io.chronon.quarkus.api.QueryResource;
 import io.chronon.quarkus.api.StatusResource;
@@ -35,7 +36,7 @@ class ChrononProcessor {
     private static final DotName CHR_APPLICATION = DotName.createSimple(ChrApplication.class.getName());
     private static final DotName NAMED = DotName.createSimple("jakarta.inject.Named");
     private static final String[] ENDPOINTS = {CommandResource.class.getName(), QueryResource.class.getName(),
-        OutboxResource.class.getName(),
+        OutboxResource.class.getName(), DevClusterResource.class.getName(),
         StatusResource.class.getName()};
 
     @BuildStep

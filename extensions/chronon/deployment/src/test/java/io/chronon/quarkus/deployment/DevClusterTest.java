@@ -42,9 +42,38 @@ class DevClusterTest {
     }
 
     @Test
+    void whenThePrimaryStopsAnotherTakesOverAndTheStoppedOneCatchesUpWhenItStarts() throws Exception {
+        add(1).then().statusCode(200);
+        int primary = given().get("/chronon/status").then().extract().path("nodeId");
+        given().post("/chronon/dev/replicas/" + primary + "/stop").then().statusCode(204);
+        given().post("/chronon/dev/replicas/" + primary + "/stop").then().statusCode(409);
+        int total = add(10).then().statusCode(200).extract().path("result.total");
+        given().get("/chronon/status").then().body("role", equalTo("PRIMARY"))
+                .body("nodeId", org.hamcrest.Matchers.not(equalTo(primary)))
+                .body("members[" + primary + "].healthy", equalTo(false));
+        add(5).then().statusCode(200).body("result.total", equalTo(total + 5));
+
+        given().post("/chronon/dev/replicas/" + primary + "/start").then().statusCode(204);
+        int commit = given().get("/chronon/status").then().extract().path("commitIndex");
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        List<Integer> applied = List.of();
+        while (System.nanoTime() < deadline) {
+            applied = given().get("/chronon/dev/replicas").then().statusCode(200).extract().path("appliedIndex");
+            if (applied.size() == 3 && applied.stream().allMatch(index -> index >= commit)) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertEquals(3, applied.size(), "all three replicas run again");
+        assertTrue(applied.stream().allMatch(index -> index >= commit),
+                "the restarted replica caught up with commit " + commit + ": " + applied);
+    }
+
+    @Test
     void threeReplicasInOneProcessReplicateEveryCommand() throws Exception {
-        add(2).then().statusCode(200).body("result.total", equalTo(2));
-        add(3).then().statusCode(200).body("result.total", equalTo(5));
+        int before = add(0).then().statusCode(200).extract().path("result.total");
+        add(2).then().statusCode(200).body("result.total", equalTo(before + 2));
+        add(3).then().statusCode(200).body("result.total", equalTo(before + 5));
         given().get("/chronon/status").then().statusCode(200).body("role", equalTo("PRIMARY"))
                 .body("members", hasSize(3)).body("members.healthy", equalTo(List.of(true, true, true)));
         // The test class is loaded twice (by JUnit and by Quarkus): ask the configuration for the path.
@@ -53,11 +82,16 @@ class DevClusterTest {
             Path log = Path.of(data, "node-" + id, "log-0000000000000000.seg");
             assertTrue(Files.exists(log), "replica " + id + " has its own log");
         }
+        int commit = given().get("/chronon/status").then().extract().path("commitIndex");
         long deadline = System.nanoTime() + 5_000_000_000L;
-        int applied = -1;
-        while (System.nanoTime() < deadline && applied < 1) {
-            applied = given().get("/chronon/status").then().extract().path("appliedIndex");
+        List<Integer> applied = List.of();
+        while (System.nanoTime() < deadline) {
+            applied = given().get("/chronon/dev/replicas").then().extract().path("appliedIndex");
+            if (applied.stream().allMatch(index -> index >= commit)) {
+                break;
+            }
+            Thread.sleep(20);
         }
-        assertEquals(1, applied);
+        assertEquals(List.of(commit, commit, commit), applied, "every replica applied every command");
     }
 }
