@@ -70,8 +70,9 @@ public class ChrononNode {
     private ChrApplication<?, ?, ?, ?> application;
     private String className;
 
-    /** A replica run by this process, with its effect journal. */
-    private record LocalReplica(int id, NodeDriver driver, EffectJournal journal) {}
+    /** A replica run by this process, with its effect journal and its recorded outcomes. */
+    private record LocalReplica(int id, NodeDriver driver, EffectJournal journal, OutcomeJournal outcomes,
+                                ReplayCheck replayCheck) {}
 
     @Inject
     ChrononNode(ChrononConfig config, ApplicationCandidates candidates, @Any Instance<EffectSink> userSinks,
@@ -122,6 +123,30 @@ public class ChrononNode {
             throw e;
         }
         replicas = List.copyOf(started);
+        if (members.size() == 1) {
+            awaitNormal(started.getFirst().driver());
+        }
+    }
+
+    /**
+     * A replica alone needs nobody to start its view: wait the few ticks that takes, so that the
+     * first request after start-up is served rather than told to retry.
+     */
+    private static void awaitNormal(NodeDriver driver) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (driver.state().status() != Replica.Status.NORMAL && driver.crash() == null
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (driver.state().status() != Replica.Status.NORMAL) {
+            LOG.warnf("the replica is not serving yet (%s); requests are answered 503 until it is",
+                    driver.state().status());
+        }
     }
 
     private Path directoryOf(int id) {
@@ -149,8 +174,10 @@ public class ChrononNode {
         int nodeId = members.size() == 1 ? config.nodeId() : id;
         ReplicaConfig replica = ReplicaConfig.defaults(clusterId, members.size(), members.size() == 1 ? 0 : id);
         long seed = new SecureRandom().nextLong();
+        OutcomeJournal outcomes = OutcomeJournal.open(directory);
+        ReplayCheck replayCheck = new ReplayCheck(outcomes, json);
         NodeStartup.Started started = NodeStartup.start(data, new Executor<>(application, SESSION_CAPACITY, clusterId),
-                replica, effects, snapshots, NodeDriver::wallClockNanos, seed, UUID::randomUUID, result -> { });
+                replica, effects, snapshots, NodeDriver::wallClockNanos, seed, UUID::randomUUID, replayCheck::applied);
         started.notes().forEach(note -> LOG.infof("replica %d start-up: %s", nodeId, note));
         EffectJournal journal = EffectJournal.open(directory);
         Map<String, EffectSink> sinks = sinksByName();
@@ -164,13 +191,13 @@ public class ChrononNode {
             }
         };
         NodeDriver driver = new NodeDriver(started.node(), storage,
-                name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network);
+                name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network, replayCheck::applied);
         LOG.infof("Chronon replica %d of %d, cluster %s, runs application '%s' (%s) from %s: state recovered"
                         + " through index %d%s, log through %d", nodeId, members.size(), clusterId, applicationName,
                 className, directory, started.node().executor().appliedIndex(),
                 started.snapshot() == null ? "" : " (snapshot " + started.snapshot().index() + ")",
                 started.node().replica().op());
-        return new LocalReplica(nodeId, driver, journal);
+        return new LocalReplica(nodeId, driver, journal, outcomes, replayCheck);
     }
 
     synchronized void stop() {
@@ -229,6 +256,7 @@ public class ChrononNode {
     private static void close(LocalReplica replica) {
         replica.driver().close();
         replica.journal().close();
+        replica.outcomes().close();
     }
 
     private static Class<?> loadClass(String className) {
@@ -326,8 +354,10 @@ public class ChrononNode {
             }
             known.add(new NodeStatus.Member(id, members.addresses().get(id), healthy));
         }
+        ReplayCheck.Divergence divergence = current.replayCheck().divergence();
         return new NodeStatus(current.id(), clusterId, applicationName, role, state.view(), state.commitIndex(),
-                state.appliedIndex(), state.primaryHint(), known, crash == null ? null : String.valueOf(crash.getMessage()));
+                state.appliedIndex(), state.primaryHint(), known, crash == null ? null : String.valueOf(crash.getMessage()),
+                divergence == null ? null : divergence.describe());
     }
 
     /** Why a replica of this process stopped, or null while they all run. */

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.chronon.kernel.EffectId;
@@ -51,6 +52,8 @@ final class NodeDriver implements AutoCloseable {
     private final HaltPoint.Hook halts;
     private final NodeMetrics metrics;
     private final PeerNetwork network;
+    /** Sees every entry this node applies, in order, on the loop thread. */
+    private final Consumer<Executor.Result> appliedListener;
     /** Ticks between two counts of the outbox for the backlog gauges. */
     private static final int OUTBOX_COUNT_TICKS = 100;
     private long ticks;
@@ -79,8 +82,9 @@ final class NodeDriver implements AutoCloseable {
     private record RecordCommit(long commit) {}
 
     NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks, HaltPoint.Hook halts,
-               NodeMetrics metrics, PeerNetwork network) {
+               NodeMetrics metrics, PeerNetwork network, Consumer<Executor.Result> appliedListener) {
         this.node = node;
+        this.appliedListener = appliedListener;
         this.network = network;
         this.metrics = metrics;
         this.storage = storage;
@@ -239,11 +243,11 @@ final class NodeDriver implements AutoCloseable {
                 case NodeOutput.Execute execute -> execute(execute);
             }
         }
-        // The applied results feed the history views (a later part); here they are counted and let go.
         for (Executor.Result result : node.drainApplied()) {
             if (result.outcome() instanceof Outcome.Failed) {
                 metrics.applyFailed();
             }
+            appliedListener.accept(result);
         }
         long applied = node.executor().appliedIndex();
         if (applied - lastCheckpointedCommit >= COMMIT_CHECKPOINT_EVERY) {

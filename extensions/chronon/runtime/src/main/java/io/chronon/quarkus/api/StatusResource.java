@@ -48,6 +48,9 @@ public class StatusResource {
         if (status.crash() != null) {
             body.put("crash", status.crash());
         }
+        if (status.replayDivergence() != null) {
+            body.put("replayDivergence", status.replayDivergence());
+        }
         ArrayNode members = body.putArray("members");
         List<NodeStatus.Member> known = status.members();
         for (NodeStatus.Member member : known) {
