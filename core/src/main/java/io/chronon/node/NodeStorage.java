@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.chronon.engine.DataDirectory;
@@ -59,6 +60,31 @@ public final class NodeStorage {
 
     public DataDirectory data() {
         return data;
+    }
+
+    /**
+     * Performs one item of storage work (on the driver's storage thread) and returns what to tell
+     * the node once it is done (on the node's thread).
+     */
+    public Consumer<Node> perform(StorageWork work) {
+        return switch (work) {
+            case StorageWork.RecordCommit record -> {
+                recordCommit(record.commit());
+                yield node -> { };
+            }
+            case StorageWork.Snapshot snapshot -> {
+                StorageEvent.SnapshotSaved saved = takeSnapshot(snapshot.checkpoint());
+                yield node -> node.snapshotTaken(saved);
+            }
+            case StorageWork.ReplicaOutput(Output.InstallSnapshot install) -> {
+                Executor.Checkpoint checkpoint = install(install);
+                yield node -> node.snapshotInstalled(install.snapshot(), checkpoint);
+            }
+            case StorageWork.ReplicaOutput(Output output) -> {
+                StorageEvent event = perform(output);
+                yield node -> node.storage(event);
+            }
+        };
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.chronon.engine.DataDirectory;
 import io.chronon.engine.DiskFailure;
@@ -26,11 +27,11 @@ import io.chronon.node.NodeOutput;
 import io.chronon.node.NodeStartup;
 import io.chronon.node.NodeStorage;
 import io.chronon.node.SnapshotOptions;
+import io.chronon.node.StorageWork;
 import io.chronon.vsr.Message;
 import io.chronon.vsr.Output;
 import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.Replica;
-import io.chronon.vsr.StorageEvent;
 
 /**
  * One simulated replica process: the production {@link Node} (replica and executor) over the
@@ -68,10 +69,9 @@ final class SimNode {
     private long diskSlowUntil;
     private boolean wiped;
     /** Storage work in order: the replica's storage outputs, and the driver's own commit checkpoints. */
-    private final ArrayDeque<Object> storageQueue = new ArrayDeque<>();
+    private final ArrayDeque<StorageWork> storageQueue = new ArrayDeque<>();
 
     /** The driver's own storage work: record the commit index in the manifest. */
-    private record CheckpointCommit(long commit) {}
     private boolean storageBusy;
     private long lastCheckpointedCommit = -1;
     private final Map<Long, SimClient> calls = new HashMap<>();
@@ -302,7 +302,7 @@ final class SimNode {
             switch (output) {
                 case NodeOutput.Send send -> sim.network.send(id, send.to(), send.message());
                 case NodeOutput.Storage storage -> {
-                    storageQueue.add(storage.storage());
+                    storageQueue.add(new StorageWork.ReplicaOutput(storage.storage()));
                     pumpStorage();
                 }
                 case NodeOutput.Reply reply -> {
@@ -313,7 +313,7 @@ final class SimNode {
                 }
                 case NodeOutput.Execute execute -> execute(execute);
                 case NodeOutput.TakeSnapshot take -> {
-                    storageQueue.add(take);
+                    storageQueue.add(new StorageWork.Snapshot(take.checkpoint()));
                     pumpStorage();
                 }
                 case NodeOutput.ReadReply reply -> {
@@ -379,7 +379,7 @@ final class SimNode {
         long applied = node.executor().appliedIndex();
         if (applied - lastCheckpointedCommit >= 32) {
             lastCheckpointedCommit = applied;
-            storageQueue.add(new CheckpointCommit(applied));
+            storageQueue.add(new StorageWork.RecordCommit(applied));
             pumpStorage();
         }
     }
@@ -389,11 +389,16 @@ final class SimNode {
             return;
         }
         storageBusy = true;
-        Object operation = storageQueue.poll();
+        StorageWork work = storageQueue.poll();
         long self = incarnation;
-        Runnable completion;
+        Consumer<Node> completion;
         try {
-            completion = perform(operation);
+            trace(work);
+            completion = storage.perform(work);
+            if (work instanceof StorageWork.ReplicaOutput(Output.InstallSnapshot install)) {
+                sim.snapshotInstalled();
+                sim.trace(id, "installed snapshot " + install.snapshot().index() + " received from a peer");
+            }
         } catch (SimulatedCrash | DiskFailure crash) {
             sim.trace(id, "crashed in storage: " + crash.getMessage());
             crash();
@@ -405,39 +410,16 @@ final class SimNode {
         }
         loop.after(latency, () -> whenRunning(self, () -> {
             storageBusy = false;
-            completion.run();
+            completion.accept(node);
             process();
             pumpStorage();
         }));
     }
 
-    /** Performs one storage operation now; returns how to report its completion to the node. */
-    private Runnable perform(Object operation) {
-        return switch (operation) {
-            case CheckpointCommit checkpoint -> {
-                storage.recordCommit(checkpoint.commit());
-                yield () -> { };
-            }
-            case NodeOutput.TakeSnapshot take -> {
-                StorageEvent.SnapshotSaved saved = storage.takeSnapshot(take.checkpoint());
-                yield () -> node.snapshotTaken(saved);
-            }
-            case Output.InstallSnapshot install -> {
-                Executor.Checkpoint checkpoint = storage.install(install);
-                sim.snapshotInstalled();
-                sim.trace(id, "installed snapshot " + install.snapshot().index() + " received from a peer");
-                yield () -> node.snapshotInstalled(install.snapshot(), checkpoint);
-            }
-            case Output.Truncate truncate -> {
-                sim.trace(id, "truncates its log after " + truncate.afterIndex() + " (was " + data.log().lastIndex() + ")");
-                StorageEvent event = storage.perform(truncate);
-                yield () -> node.storage(event);
-            }
-            case Output output -> {
-                StorageEvent event = storage.perform(output);
-                yield () -> node.storage(event);
-            }
-            default -> throw new IllegalStateException("not a storage operation: " + operation);
-        };
+    /** Notes a truncation in the trace before it happens (a crash may interrupt it). */
+    private void trace(StorageWork work) {
+        if (work instanceof StorageWork.ReplicaOutput(Output.Truncate truncate)) {
+            sim.trace(id, "truncates its log after " + truncate.afterIndex() + " (was " + data.log().lastIndex() + ")");
+        }
     }
 }

@@ -23,11 +23,11 @@ import io.chronon.node.HaltPoint;
 import io.chronon.node.Node;
 import io.chronon.node.NodeOutput;
 import io.chronon.node.NodeStorage;
+import io.chronon.node.StorageWork;
 import io.chronon.vsr.Message;
 import io.chronon.vsr.Output;
 import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.Replica;
-import io.chronon.vsr.StorageEvent;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,7 +62,7 @@ final class NodeDriver implements AutoCloseable {
     private final ExecutorService storageThread;
     private final ExecutorService effectThread;
     private final Thread loop;
-    private final ArrayDeque<Object> storageQueue = new ArrayDeque<>();
+    private final ArrayDeque<StorageWork> storageQueue = new ArrayDeque<>();
     private final Map<Long, CompletableFuture<NodeOutput.Answer>> commands = new HashMap<>();
     private final Map<Long, CompletableFuture<NodeOutput.ReadAnswer>> reads = new HashMap<>();
     private boolean storageBusy;
@@ -77,9 +77,6 @@ final class NodeDriver implements AutoCloseable {
     /** What the node is doing, as the status endpoint reports it. */
     record NodeState(Replica.Status status, long view, long commitIndex, long appliedIndex, boolean primary,
                      int primaryHint) {}
-
-    /** A storage operation of the driver's own: recording the commit index in the manifest. */
-    private record RecordCommit(long commit) {}
 
     NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks, HaltPoint.Hook halts,
                NodeMetrics metrics, PeerNetwork network, Consumer<Executor.Result> appliedListener) {
@@ -226,8 +223,8 @@ final class NodeDriver implements AutoCloseable {
         for (NodeOutput output : node.drainOutputs()) {
             switch (output) {
                 case NodeOutput.Send send -> network.send(send.to(), send.message());
-                case NodeOutput.Storage work -> queueStorage(work.storage());
-                case NodeOutput.TakeSnapshot take -> queueStorage(take);
+                case NodeOutput.Storage work -> queueStorage(new StorageWork.ReplicaOutput(work.storage()));
+                case NodeOutput.TakeSnapshot take -> queueStorage(new StorageWork.Snapshot(take.checkpoint()));
                 case NodeOutput.Reply reply -> {
                     CompletableFuture<NodeOutput.Answer> call = commands.remove(reply.requestId());
                     if (call != null) {
@@ -252,7 +249,7 @@ final class NodeDriver implements AutoCloseable {
         long applied = node.executor().appliedIndex();
         if (applied - lastCheckpointedCommit >= COMMIT_CHECKPOINT_EVERY) {
             lastCheckpointedCommit = applied;
-            queueStorage(new RecordCommit(applied));
+            queueStorage(new StorageWork.RecordCommit(applied));
         }
         publishState();
     }
@@ -277,8 +274,8 @@ final class NodeDriver implements AutoCloseable {
 
     // ---------------------------------------------------------------- storage
 
-    private void queueStorage(Object operation) {
-        storageQueue.add(operation);
+    private void queueStorage(StorageWork work) {
+        storageQueue.add(work);
         pumpStorage();
     }
 
@@ -287,11 +284,15 @@ final class NodeDriver implements AutoCloseable {
             return;
         }
         storageBusy = true;
-        Object operation = storageQueue.poll();
+        StorageWork work = storageQueue.poll();
         storageThread.execute(() -> {
-            Runnable completion;
+            Consumer<Node> completion;
             try {
-                completion = perform(operation);
+                long started = System.nanoTime();
+                completion = storage.perform(work);
+                if (work instanceof StorageWork.ReplicaOutput(Output.Persist persist)) {
+                    metrics.barrier(persist.entries().size(), System.nanoTime() - started);
+                }
                 durableView = storage.data().manifest().state().view();
             } catch (Throwable e) {
                 inbox.add(() -> crashed(e));
@@ -299,39 +300,10 @@ final class NodeDriver implements AutoCloseable {
             }
             inbox.add(() -> {
                 storageBusy = false;
-                completion.run();
+                completion.accept(node);
                 pumpStorage();
             });
         });
-    }
-
-    /** Performs one storage operation (on the storage thread); returns how to tell the node (on the loop). */
-    private Runnable perform(Object operation) {
-        return switch (operation) {
-            case RecordCommit record -> {
-                storage.recordCommit(record.commit());
-                yield () -> { };
-            }
-            case NodeOutput.TakeSnapshot take -> {
-                StorageEvent.SnapshotSaved saved = storage.takeSnapshot(take.checkpoint());
-                yield () -> node.snapshotTaken(saved);
-            }
-            case Output.InstallSnapshot install -> {
-                Executor.Checkpoint checkpoint = storage.install(install);
-                yield () -> node.snapshotInstalled(install.snapshot(), checkpoint);
-            }
-            case Output.Persist persist -> {
-                long started = System.nanoTime();
-                StorageEvent event = storage.perform(persist);
-                metrics.barrier(persist.entries().size(), System.nanoTime() - started);
-                yield () -> node.storage(event);
-            }
-            case Output output -> {
-                StorageEvent event = storage.perform(output);
-                yield () -> node.storage(event);
-            }
-            default -> throw new IllegalStateException("not a storage operation: " + operation);
-        };
     }
 
     // ---------------------------------------------------------------- effects
