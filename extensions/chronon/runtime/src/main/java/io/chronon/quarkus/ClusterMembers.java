@@ -2,6 +2,8 @@ package io.chronon.quarkus;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 import io.quarkus.runtime.LaunchMode;
 
@@ -12,18 +14,22 @@ import io.quarkus.runtime.LaunchMode;
 record ClusterMembers(List<String> addresses, int self) {
 
     static ClusterMembers from(ChrononConfig config, int httpPort) {
-        if (config.discovery() != ChrononConfig.Discovery.STATIC) {
-            throw new IllegalStateException("chronon.discovery=" + config.discovery().name().toLowerCase()
+        return from(config.members(), config.nodeId(), config.discovery(), httpPort);
+    }
+
+    static ClusterMembers from(Optional<List<String>> configured, int self, ChrononConfig.Discovery discovery,
+                               int httpPort) {
+        if (discovery != ChrononConfig.Discovery.STATIC) {
+            throw new IllegalStateException("chronon.discovery=" + discovery.name().toLowerCase(Locale.ROOT)
                     + " is not supported by this build; use static with chronon.members");
         }
-        List<String> addresses = config.members().orElse(List.of("localhost:" + httpPort)).stream()
+        List<String> addresses = configured.orElse(List.of("localhost:" + httpPort)).stream()
                 .map(String::trim).toList();
         int count = addresses.size();
         if (count != 1 && count != 3 && count != 5 && count != 7) {
             throw new IllegalStateException("chronon.members lists " + count + " replicas: a cluster has 1, 3, 5 or 7"
                     + " (an odd number, so that a majority exists)");
         }
-        int self = config.nodeId();
         if (self < 0 || self >= count) {
             throw new IllegalStateException("chronon.node-id=" + self + " is not an index into chronon.members ("
                     + count + " entries, 0 to " + (count - 1) + ")");

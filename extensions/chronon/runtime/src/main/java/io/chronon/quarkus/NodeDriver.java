@@ -174,6 +174,9 @@ final class NodeDriver implements AutoCloseable {
         if (crash != null) {
             throw new NodeCrashedException(crash);
         }
+        if (!running) {
+            throw new NodeCrashedException(new IllegalStateException("the node was stopped"));
+        }
         inbox.add(task);
     }
 
