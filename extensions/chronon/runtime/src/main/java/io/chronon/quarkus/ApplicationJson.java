@@ -59,8 +59,9 @@ public final class ApplicationJson {
             mapper.coercionConfigFor(type)
                     .setCoercion(CoercionInputShape.String, type == LogicalType.Textual ? CoercionAction.TryConvert
                             : CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Integer, type == LogicalType.Integer ? CoercionAction.TryConvert
-                            : CoercionAction.Fail)
+                    // JSON has one number type: 3 is a fine double, but 1.5 is no integer and 5 no string.
+                    .setCoercion(CoercionInputShape.Integer, type == LogicalType.Integer || type == LogicalType.Float
+                            ? CoercionAction.TryConvert : CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, type == LogicalType.Boolean ? CoercionAction.TryConvert
                             : CoercionAction.Fail)
