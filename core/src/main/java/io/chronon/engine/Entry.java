@@ -81,6 +81,33 @@ public final class Entry {
                 hashOfHeader(header), header.array());
     }
 
+    /**
+     * Reads an entry written by {@link #encode} at the buffer's position (advancing it), checking the
+     * header checksum and the payload hash: for entries that arrive over the network.
+     *
+     * @throws IllegalArgumentException if the bytes are not an intact entry
+     */
+    public static Entry decode(ByteBuffer source, int maxPayloadBytes) {
+        ByteBuffer buffer = source.slice().order(ByteOrder.LITTLE_ENDIAN);
+        HeaderRead read = decodeHeader(buffer, 0);
+        if (!(read instanceof HeaderRead.Valid header)) {
+            throw new IllegalArgumentException(((HeaderRead.Invalid) read).reason());
+        }
+        if (header.index() < 0 || header.view() < 0) {
+            throw new IllegalArgumentException("entry with index " + header.index() + " in view " + header.view());
+        }
+        if (header.payloadLength() > maxPayloadBytes || header.payloadLength() > buffer.remaining() - HEADER_BYTES) {
+            throw new IllegalArgumentException("entry payload of " + header.payloadLength() + " bytes does not fit");
+        }
+        byte[] payload = new byte[header.payloadLength()];
+        buffer.get(HEADER_BYTES, payload);
+        if (!Hash.sha256(payload).equals(header.payloadHash())) {
+            throw new IllegalArgumentException("entry " + header.index() + " payload does not match its hash");
+        }
+        source.position(source.position() + HEADER_BYTES + payload.length);
+        return fromVerified(header, payload);
+    }
+
     /** An entry from a verified header and a payload whose hash was checked against it. */
     static Entry fromVerified(HeaderRead.Valid header, byte[] payload) {
         return new Entry(header.index(), header.view(), header.timestamp(), header.client(),

@@ -300,7 +300,7 @@ final class SimNode {
     private void process() {
         for (NodeOutput output : node.drainOutputs()) {
             switch (output) {
-                case NodeOutput.Send send -> sim.network.send(id, send.to(), send.message());
+                case NodeOutput.Send send -> sim.network.send(id, send.to(), sim.overTheWire(send.message()));
                 case NodeOutput.Storage storage -> {
                     storageQueue.add(new StorageWork.ReplicaOutput(storage.storage()));
                     pumpStorage();

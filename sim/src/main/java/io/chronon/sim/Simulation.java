@@ -16,6 +16,7 @@ import io.chronon.engine.Entry;
 import io.chronon.engine.EntryUnavailableException;
 import io.chronon.engine.Hash;
 import io.chronon.engine.Log;
+import io.chronon.engine.LogOptions;
 import io.chronon.examples.bank.BankApplication;
 import io.chronon.examples.bank.BankCommand;
 import io.chronon.examples.bank.BankState;
@@ -32,6 +33,8 @@ import io.chronon.sim.check.History;
 import io.chronon.sim.check.LinearizabilityChecker;
 import io.chronon.sim.check.Verdict;
 import io.chronon.vsr.InjectedBug;
+import io.chronon.vsr.Message;
+import io.chronon.vsr.MessageCodec;
 import io.chronon.vsr.Replica;
 import io.chronon.vsr.ReplicaConfig;
 
@@ -128,6 +131,8 @@ public final class Simulation {
 
     final EventLoop loop = new EventLoop();
     final SimNetwork network;
+    /** Every message travels in its wire format, so every protocol path exercises the codec. */
+    private final MessageCodec codec = new MessageCodec(LogOptions.DEFAULTS.maxPayloadBytes());
     final KvApplication kv = new KvApplication();
     final BankApplication bank = new BankApplication();
     final UUID cluster;
@@ -293,6 +298,11 @@ public final class Simulation {
     ReplicaConfig replicaConfig(int id) {
         return new ReplicaConfig(cluster, options.replicas(), id, 3, 15, 15, 10, 60, 256, 64, 64 * 1024, 2_000,
                 128 * 1024, 300, 10, options.bugs());
+    }
+
+    /** A message as the receiver gets it: encoded into a frame and decoded again. */
+    Message overTheWire(Message message) {
+        return codec.decode(codec.encode(message));
     }
 
     void trace(int node, String line) {

@@ -31,6 +31,7 @@ import io.chronon.node.NodeOutput;
 import io.chronon.node.NodeStartup;
 import io.chronon.node.NodeStorage;
 import io.chronon.node.SnapshotOptions;
+import io.chronon.vsr.MessageCodec;
 import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.Replica;
 import io.chronon.vsr.ReplicaConfig;
@@ -52,6 +53,7 @@ public class ChrononNode {
     private static final Logger LOG = Logger.getLogger(ChrononNode.class);
     /** Client sessions kept in the replicated table; the idlest is evicted beyond this. */
     private static final int SESSION_CAPACITY = 10_000;
+    private static final MessageCodec WIRE = new MessageCodec(LogOptions.DEFAULTS.maxPayloadBytes());
 
     private final ChrononConfig config;
     private final ApplicationCandidates candidates;
@@ -185,9 +187,10 @@ public class ChrononNode {
         NodeStorage storage = new NodeStorage(data, application, snapshots, UUID::randomUUID, halts);
         PeerNetwork network = members.size() == 1 ? PeerNetwork.NONE : (to, message) -> {
             NodeDriver peer = drivers[to];
-            // A stopped replica gets nothing, as a dead process would not.
+            // A stopped replica gets nothing, as a dead process would not. The rest travels in the
+            // wire format, as it would between processes.
             if (peer != null) {
-                peer.deliver(message);
+                peer.deliver(WIRE.decode(WIRE.encode(message)));
             }
         };
         NodeDriver driver = new NodeDriver(started.node(), storage,
