@@ -81,13 +81,24 @@ public final class NodeStartup {
             }
         }
 
-        List<RecoveryFinding.Damage> damage = data.damage();
+        long base = snapshot == null ? -1 : snapshot.meta().index();
+        List<RecoveryFinding.Damage> damage = new ArrayList<>();
+        for (RecoveryFinding.Damage found : data.damage()) {
+            if (replacedLog(found, data, base, !indices.isEmpty() && base == indices.getLast())) {
+                notes.add("the log was being replaced after snapshot " + base + " when the process stopped: it"
+                        + " held nothing acknowledged beyond the snapshot");
+            } else {
+                damage.add(found);
+            }
+        }
         if (!damage.isEmpty()) {
             notes.add("storage damage: " + damage);
         }
-        long base = snapshot == null ? -1 : snapshot.meta().index();
         if (snapshot != null && connection != Connection.CONTINUES) {
-            recovering |= connection == Connection.DISAGREES || !damage.isEmpty();
+            // Damage in entries the snapshot covers goes with the old log; damage beyond it may have
+            // hidden entries this replica acknowledged.
+            boolean damageBeyond = damage.stream().anyMatch(found -> found.lastIndex() > base);
+            recovering |= connection == Connection.DISAGREES || damageBeyond;
             markRecovering(data, recovering);
             log = data.restartLogAfter(snapshot.meta(), logIds.get());
             notes.add("the log " + (connection == Connection.LOG_BEHIND ? "ends before" : "disagrees with")
@@ -178,6 +189,22 @@ public final class NodeStartup {
         }
         Hash held = log.knownHash(index);
         return snapshot.chainHash().equals(held) ? Connection.CONTINUES : Connection.DISAGREES;
+    }
+
+    /**
+     * A log missing right after the newest snapshot, while the manifest does not say recovering: a
+     * crash interrupted {@link DataDirectory#restartLogAfter}, between removing the old log and
+     * creating the new one. Its callers make that harmless: a received snapshot is installed only
+     * when this log lacks or disagrees with entries the snapshot covers, so nothing it acknowledged
+     * that could be committed lies beyond the snapshot (an acknowledgement of entry j vouches, by the
+     * hash chain, for every entry before j); a start-up restart over a log that disagrees with the
+     * snapshot marks the manifest recovering first. A log missing behind an older snapshot (the newest
+     * did not verify) may have held acknowledged entries, and stays damage.
+     */
+    private static boolean replacedLog(RecoveryFinding.Damage found, DataDirectory data, long base,
+                                       boolean newestSnapshot) {
+        return found instanceof RecoveryFinding.LogMissing missing && missing.firstIndex() == base + 1
+                && newestSnapshot && !data.manifest().state().recovering();
     }
 
     private static void markRecovering(DataDirectory data, boolean recovering) {

@@ -178,6 +178,42 @@ class NodeStartupTest {
                 started.notes().toString());
     }
 
+    /** Removes the log's segments, as a crash inside {@code restartLogAfter} leaves the directory. */
+    private void removeLogSegments() {
+        for (String name : disk.list()) {
+            if (name.startsWith("log-")) {
+                disk.delete(name);
+            }
+        }
+    }
+
+    /** Found by simulator seed 151811: a crash while the log was being replaced left the replica recovering for good. */
+    @Test
+    void aLogMissingRightAfterTheNewestSnapshotWasBeingReplacedAndLosesNothing() {
+        run(12);
+        Executor<Long, String, String, String> peer = peerAhead(30, "emit 1");
+        try (DataDirectory data = open()) {
+            new NodeStorage(data, peer.application(), SNAPSHOTS, () -> new UUID(2, ids.incrementAndGet()),
+                    HaltPoint.Hook.NEVER).takeSnapshot(peer.checkpoint());
+        }
+        removeLogSegments();
+        NodeStartup.Started started = restart();
+        assertEquals(29, started.snapshot().index());
+        assertFalse(started.recovering(), started.notes().toString());
+        assertEquals(29, started.node().replica().op());
+        assertEquals(peer.digest(), started.node().executor().digest());
+    }
+
+    @Test
+    void aLogMissingBehindAnOlderSnapshotMayHaveHeldAcknowledgedEntries() {
+        run(95);
+        damageSnapshot(89);
+        removeLogSegments();
+        NodeStartup.Started started = restart();
+        assertEquals(79, started.snapshot().index());
+        assertTrue(started.recovering(), started.notes().toString());
+    }
+
     /** A node killed at a halt point. */
     private static final class Halted extends RuntimeException {
         private static final long serialVersionUID = 1L;

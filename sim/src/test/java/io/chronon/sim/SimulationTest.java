@@ -101,7 +101,7 @@ class SimulationTest {
 
     /** Seeds that once failed, each for a bug now fixed (see docs/testing.md). */
     @ParameterizedTest(name = "{0} seed {1}")
-    @CsvSource({"BANK, 5146", "BANK, 40036", "BANK, 50961", "BANK, 71365", "KV, 80461"})
+    @CsvSource({"BANK, 5146", "BANK, 40036", "BANK, 50961", "BANK, 71365", "KV, 80461", "KV, 151156", "KV, 151811"})
     void seedsThatOnceFailed(Simulation.Workload workload, long seed) {
         Simulation.Result result = Simulation.run(Simulation.Options.standard(seed, 3).with(workload));
         assertTrue(result.passed(), () -> describe(List.of(result), 3, workload));
