@@ -293,24 +293,8 @@ public class ChrononNode {
 
     // ---------------------------------------------------------------- what the API uses
 
-    public String applicationName() {
-        return applicationName;
-    }
-
     public ApplicationJson json() {
         return json;
-    }
-
-    public UUID clusterId() {
-        return clusterId;
-    }
-
-    public int nodeId() {
-        return config.nodeId();
-    }
-
-    public List<String> memberAddresses() {
-        return members.addresses();
     }
 
     public CompletableFuture<NodeOutput.Answer> command(UUID client, long requestNumber, byte[] command) {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -107,15 +106,6 @@ public final class EffectJournal implements AutoCloseable {
         }
         written.add(id);
         return true;
-    }
-
-    public synchronized boolean contains(EffectId id) {
-        return written.contains(id);
-    }
-
-    /** The effect ids in the journal, for tests and tools. */
-    public synchronized List<EffectId> ids() {
-        return List.copyOf(written);
     }
 
     /** One sink name served by this journal. */
