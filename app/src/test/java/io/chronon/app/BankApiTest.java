@@ -99,6 +99,9 @@ class BankApiTest {
     void anOversizedCommandIsRefusedWith413() {
         String huge = "{\"type\":\"deposit\",\"account\":\"" + "x".repeat(1_100_000) + "\",\"amount\":1}";
         command(huge).then().statusCode(413).body("error", containsString("chronon.max-command-bytes"));
+        query(huge).then().statusCode(413);
+        given().contentType(ContentType.JSON).body("[" + huge + "]").post("/chronon/commands/batch").then()
+                .statusCode(413);
     }
 
     @Test

@@ -19,8 +19,11 @@ final class ApiErrors {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body(error)).build();
     }
 
-    static Response retryLater(int status, String error) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).header("Retry-After", "1")
-                .entity(body(error)).build();
+    /** 413 when a body is over {@code chronon.max-command-bytes}, else null. */
+    static Response tooLarge(byte[] body, int maxBytes) {
+        if (body.length <= maxBytes) {
+            return null;
+        }
+        return error(413, "the body has " + body.length + " bytes, more than chronon.max-command-bytes=" + maxBytes);
     }
 }

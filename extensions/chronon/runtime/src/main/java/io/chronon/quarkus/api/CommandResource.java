@@ -54,7 +54,7 @@ public class CommandResource {
     @POST
     public CompletionStage<Response> submit(@HeaderParam(CLIENT_ID) String clientId,
                                             @HeaderParam(REQUEST_NUMBER) String requestNumber, byte[] body) {
-        Response refused = checkSize(body);
+        Response refused = ApiErrors.tooLarge(body, config.maxCommandBytes());
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }
@@ -78,7 +78,7 @@ public class CommandResource {
     @Path("/batch")
     public CompletionStage<Response> submitBatch(@HeaderParam(CLIENT_ID) String clientId,
                                                  @HeaderParam(REQUEST_NUMBER) String requestNumber, byte[] body) {
-        Response refused = checkSize(body);
+        Response refused = ApiErrors.tooLarge(body, config.maxCommandBytes());
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }
@@ -128,14 +128,6 @@ public class CommandResource {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(CommandAnswers.failure(e));
         }
-    }
-
-    private Response checkSize(byte[] body) {
-        if (body.length > config.maxCommandBytes()) {
-            return ApiErrors.error(413, "the body has " + body.length + " bytes, more than chronon.max-command-bytes="
-                    + config.maxCommandBytes());
-        }
-        return null;
     }
 
     private static Session session(String clientId, String requestNumber) {

@@ -38,9 +38,9 @@ public class QueryResource {
 
     @POST
     public CompletionStage<Response> query(@QueryParam("consistency") String consistency, byte[] body) {
-        if (body.length > config.maxCommandBytes()) {
-            return CompletableFuture.completedFuture(ApiErrors.error(413, "the body has " + body.length
-                    + " bytes, more than chronon.max-command-bytes=" + config.maxCommandBytes()));
+        Response tooLarge = ApiErrors.tooLarge(body, config.maxCommandBytes());
+        if (tooLarge != null) {
+            return CompletableFuture.completedFuture(tooLarge);
         }
         byte[] query;
         try {
