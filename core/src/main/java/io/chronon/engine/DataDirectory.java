@@ -80,11 +80,21 @@ public final class DataDirectory implements AutoCloseable {
             log = recovery.get().log();
             findings.addAll(recovery.get().findings());
         } else {
-            Snapshot newest = snapshots.latest(error -> findings.add(new RecoveryFinding.SnapshotDamaged(
-                    error.getMessage()))).orElseThrow(() -> new StorageCorruptionException(
-                    "the manifest exists but the log is gone and no snapshot is left: this data directory is damaged"));
-            log = createLogAfter(disk, options, newest.meta(), newLogId.get());
-            findings.add(new RecoveryFinding.LogMissing(newest.meta().index() + 1));
+            Optional<Snapshot> newest = snapshots.latest(error -> findings.add(new RecoveryFinding.SnapshotDamaged(
+                    error.getMessage())));
+            if (newest.isPresent()) {
+                log = createLogAfter(disk, options, newest.get().meta(), newLogId.get());
+                findings.add(new RecoveryFinding.LogMissing(newest.get().meta().index() + 1));
+            } else if (manifest.state().recovering()) {
+                // A replica already recovering everything from its peers was replacing its log from
+                // scratch when it stopped: it goes on with an empty one.
+                log = Log.create(disk, options, newLogId.get());
+                disk.syncDirectory();
+                findings.add(new RecoveryFinding.LogMissing(0));
+            } else {
+                throw new StorageCorruptionException(
+                        "the manifest exists but the log is gone and no snapshot is left: this data directory is damaged");
+            }
         }
         findings.addAll(crossCheck(manifest.state(), log, snapshots, findings));
         return new DataDirectory(disk, options, manifest, log, snapshots, findings, false);

@@ -171,4 +171,34 @@ class DataDirectoryTest {
         assertEquals(41, afterCrash.log().firstIndex());
         assertEquals(received, afterCrash.log().lastHash());
     }
+
+    private static void removeSegments(MemoryDisk disk) {
+        for (String name : disk.list()) {
+            if (Segment.numberOf(name) >= 0) {
+                disk.delete(name);
+            }
+        }
+    }
+
+    @Test
+    void aRecoveringReplicaWhoseLogWasBeingReplacedFromScratchGoesOnWithAnEmptyLog() {
+        MemoryDisk disk = new MemoryDisk();
+        DataDirectory.open(disk, LogOptions.DEFAULTS, () -> new UUID(1, 1), () -> new UUID(2, 2), true).close();
+        removeSegments(disk);
+        try (DataDirectory reopened = DataDirectory.open(disk, LogOptions.DEFAULTS, () -> new UUID(9, 9),
+                () -> new UUID(3, 3))) {
+            assertEquals(List.of(new RecoveryFinding.LogMissing(0)), reopened.damage());
+            assertEquals(0, reopened.log().firstIndex());
+            assertTrue(reopened.manifest().state().recovering());
+        }
+    }
+
+    @Test
+    void aLogGoneWithoutSnapshotOrRecoveryIsDamage() {
+        MemoryDisk disk = new MemoryDisk();
+        DataDirectory.open(disk, LogOptions.DEFAULTS, () -> new UUID(1, 1), () -> new UUID(2, 2)).close();
+        removeSegments(disk);
+        assertThrows(StorageCorruptionException.class, () -> DataDirectory.open(disk, LogOptions.DEFAULTS,
+                () -> new UUID(9, 9), () -> new UUID(3, 3)));
+    }
 }
