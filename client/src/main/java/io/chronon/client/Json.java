@@ -72,11 +72,12 @@ final class Json {
                     m.path("healthy").asBoolean(false)));
         }
         JsonNode commitIndex = node.path("commitIndex");
+        JsonNode appliedIndex = node.path("appliedIndex");
         JsonNode primaryId = node.path("primaryId");
         return new NodeStatus(field(node, "nodeId", answer).asText(), node.path("clusterId").asText(""),
                 role(field(node, "role", answer).asText(), answer), number(node, "view", answer),
                 commitIndex.isIntegralNumber() ? OptionalLong.of(commitIndex.asLong()) : OptionalLong.empty(),
-                number(node, "appliedIndex", answer),
+                appliedIndex.isIntegralNumber() ? OptionalLong.of(appliedIndex.asLong()) : OptionalLong.empty(),
                 primaryId.isTextual() || primaryId.isIntegralNumber()
                         ? Optional.of(primaryId.asText()) : Optional.empty(),
                 members);

@@ -14,12 +14,12 @@ import java.util.OptionalLong;
  * @param view         the node's current view
  * @param commitIndex  the highest index the node knows committed; empty while it does not know one
  *                     (for example while recovering)
- * @param appliedIndex the highest index the node has applied
+ * @param appliedIndex the highest index the node has applied; empty before it applied any
  * @param primaryId    the id of the primary the node believes in; empty during a view change
  * @param members      every member of the cluster
  */
 public record NodeStatus(String nodeId, String clusterId, Role role, long view, OptionalLong commitIndex,
-                         long appliedIndex, Optional<String> primaryId, List<Member> members) {
+                         OptionalLong appliedIndex, Optional<String> primaryId, List<Member> members) {
 
     /** A node's role, which decides whether it serves commands itself, forwards them, or neither. */
     public enum Role {
@@ -43,6 +43,7 @@ public record NodeStatus(String nodeId, String clusterId, Role role, long view, 
     public NodeStatus {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(commitIndex, "commitIndex");
+        Objects.requireNonNull(appliedIndex, "appliedIndex");
         Objects.requireNonNull(primaryId, "primaryId");
         members = List.copyOf(members);
     }

@@ -326,7 +326,7 @@ class ChrononClientTest {
 
         NodeStatus status = client(node.url()).status(node.url());
 
-        assertEquals(new NodeStatus("3", "bank", NodeStatus.Role.RECOVERING, 5, OptionalLong.empty(), 40,
+        assertEquals(new NodeStatus("3", "bank", NodeStatus.Role.RECOVERING, 5, OptionalLong.empty(), OptionalLong.of(40),
                 Optional.empty(), List.of(new NodeStatus.Member("3", "10.0.0.3:8080", false))), status);
         assertEquals("GET", node.requests(NodeSelector.STATUS_PATH).getFirst().method());
     }
