@@ -85,13 +85,6 @@ final class RecoveryProtocol {
         if (r.status != Replica.Status.RECOVERING) {
             return;
         }
-        r.view = view;
-        r.status = Replica.Status.NORMAL;
-        r.lastNormalView = view;
-        r.saveState();
-        r.primaryCommit = commit;
-        r.normal.primaryHeard();
-        r.advanceCommit(commit);
-        r.normal.acknowledge();
+        r.enterNormalAsBackup(view, commit);
     }
 }

@@ -282,6 +282,22 @@ public final class Replica {
 
     // ---------------------------------------------------------------- shared helpers for the phases
 
+    /**
+     * Becomes a backup in normal status in {@code view}, its log now the primary's (a view change or a
+     * recovery finished adopting it): the view is durably the last normal one, the primary's commit
+     * number is known, and what this log holds is acknowledged.
+     */
+    void enterNormalAsBackup(long view, long commit) {
+        this.view = view;
+        status = Status.NORMAL;
+        lastNormalView = view;
+        saveState();
+        primaryCommit = commit;
+        normal.primaryHeard();
+        advanceCommit(commit);
+        normal.acknowledge();
+    }
+
     void send(int to, Message message) {
         Invariants.check(to != self, "replica %s sends to itself", self);
         outputs.add(new Output.Send(to, message));

@@ -299,13 +299,7 @@ final class ViewChange {
         if (r.view != view || r.status != Replica.Status.VIEW_CHANGE) {
             return;
         }
-        r.status = Replica.Status.NORMAL;
-        r.lastNormalView = view;
-        r.saveState();
-        r.primaryCommit = commit;
-        r.normal.primaryHeard();
-        r.advanceCommit(commit);
-        r.normal.acknowledge();
+        r.enterNormalAsBackup(view, commit);
     }
 
     // ---------------------------------------------------------------- time and storage
