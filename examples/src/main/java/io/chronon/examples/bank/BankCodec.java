@@ -1,57 +1,23 @@
 package io.chronon.examples.bank;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.chronon.examples.BinaryMessages;
 import io.chronon.kernel.Codec;
 
 /** A compact binary encoding of the ledger's commands, queries and results. */
 final class BankCodec {
     private BankCodec() {}
 
-    interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
-    }
-
-    static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writer.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    static <T> T read(byte[] bytes, Reader<T> reader) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            T value = reader.read(in);
-            if (in.available() > 0) {
-                throw new IllegalArgumentException("trailing bytes after a bank message");
-            }
-            return value;
-        } catch (EOFException e) {
-            throw new IllegalArgumentException("truncated bank message", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("malformed bank message", e);
-        }
+    private static <T> T read(byte[] bytes, BinaryMessages.Reader<T> reader) {
+        return BinaryMessages.read(bytes, "bank message", reader);
     }
 
     static final Codec<BankCommand> COMMANDS = new Codec<>() {
         @Override
         public byte[] encode(BankCommand command) {
-            return write(out -> {
+            return BinaryMessages.write(out -> {
                 switch (command) {
                     case BankCommand.Deposit deposit -> {
                         out.writeByte(1);
@@ -87,7 +53,7 @@ final class BankCodec {
     static final Codec<BankQuery> QUERIES = new Codec<>() {
         @Override
         public byte[] encode(BankQuery query) {
-            return write(out -> {
+            return BinaryMessages.write(out -> {
                 switch (query) {
                     case BankQuery.Balance balance -> {
                         out.writeByte(1);
@@ -111,7 +77,7 @@ final class BankCodec {
     static final Codec<BankResult> RESULTS = new Codec<>() {
         @Override
         public byte[] encode(BankResult result) {
-            return write(out -> {
+            return BinaryMessages.write(out -> {
                 switch (result) {
                     case BankResult.Balance balance -> {
                         out.writeByte(1);

@@ -1,13 +1,10 @@
 package io.chronon.examples.kv;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
+import io.chronon.examples.BinaryMessages;
 import io.chronon.kernel.Codec;
 
 /**
@@ -20,7 +17,7 @@ final class KvCodec {
     static final Codec<KvCommand> COMMANDS = new Codec<>() {
         @Override
         public byte[] encode(KvCommand command) {
-            return write(out -> {
+            return BinaryMessages.write(out -> {
                 switch (command) {
                     case KvCommand.Put put -> {
                         out.writeByte(1);
@@ -50,7 +47,7 @@ final class KvCodec {
     static final Codec<KvQuery> QUERIES = new Codec<>() {
         @Override
         public byte[] encode(KvQuery query) {
-            return write(out -> {
+            return BinaryMessages.write(out -> {
                 switch (query) {
                     case KvQuery.Get get -> {
                         out.writeByte(1);
@@ -72,7 +69,7 @@ final class KvCodec {
     static final Codec<KvResult> RESULTS = new Codec<>() {
         @Override
         public byte[] encode(KvResult result) {
-            return write(out -> {
+            return BinaryMessages.write(out -> {
                 switch (result) {
                     case KvResult.PutResult put -> {
                         out.writeByte(1);
@@ -103,36 +100,8 @@ final class KvCodec {
         }
     };
 
-    interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
-    }
-
-    static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writer.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    static <T> T read(byte[] bytes, Reader<T> reader) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            T value = reader.read(in);
-            if (in.available() > 0) {
-                throw new IllegalArgumentException("trailing bytes after a key-value message");
-            }
-            return value;
-        } catch (EOFException e) {
-            throw new IllegalArgumentException("truncated key-value message", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("malformed key-value message", e);
-        }
+    private static <T> T read(byte[] bytes, BinaryMessages.Reader<T> reader) {
+        return BinaryMessages.read(bytes, "key-value message", reader);
     }
 
     static void writeString(DataOutputStream out, String value) throws IOException {
