@@ -15,8 +15,8 @@ import io.chronon.engine.Invariants;
  * <p>The danger it avoids: an empty disk is either a brand-new member or a member that lost what it
  * had acknowledged. Treating the second as the first (normal, empty log) lets a view change forget
  * committed entries. So an empty replica joins as a founding member only while it can see that the
- * cluster holds nothing yet: every peer answered, and each is empty or still at genesis (view 0, no
- * entries). As soon as one peer reports a cluster past genesis, the empty replica joins it
+ * cluster holds nothing yet: every peer answered, and each is empty or still at genesis (no entry,
+ * no commit, not recovering). As soon as one peer reports a cluster past genesis, the empty replica joins it
  * recovering, and the recovery protocol rebuilds it from a quorum. A new cluster id is drawn only
  * when every peer answered empty, and only by replica 0, so that simultaneous first starts agree.
  */
@@ -29,8 +29,9 @@ public final class ClusterBootstrap {
         record Empty() implements PeerDirectory {}
 
         /**
-         * The peer belongs to {@code clusterId}. {@code genesis}: it is a normal replica in view 0 with
-         * no entry; nothing can have been acknowledged anywhere yet.
+         * The peer belongs to {@code clusterId}. {@code genesis}: it is not recovering and holds no entry
+         * and no commit (whatever its view: views change while peers are still starting), so nothing it
+         * knows of can have been acknowledged.
          */
         record Member(UUID clusterId, boolean genesis) implements PeerDirectory {
             public Member {

@@ -1,5 +1,6 @@
 package io.chronon.quarkus;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
@@ -21,16 +23,25 @@ import jakarta.inject.Singleton;
 import io.chronon.engine.DataDirectory;
 import io.chronon.engine.FileDisk;
 import io.chronon.engine.LogOptions;
+import io.chronon.engine.Manifest;
 import io.chronon.kernel.ChrApplication;
 import io.chronon.kernel.EffectId;
 import io.chronon.kernel.EffectSink;
 import io.chronon.kernel.Executor;
 import io.chronon.kernel.Outbox;
+import io.chronon.node.ClusterBootstrap;
 import io.chronon.node.EffectOptions;
 import io.chronon.node.NodeOutput;
 import io.chronon.node.NodeStartup;
 import io.chronon.node.NodeStorage;
 import io.chronon.node.SnapshotOptions;
+import io.chronon.quarkus.peer.DirectoryProbe;
+import io.chronon.quarkus.peer.PeerCounters;
+import io.chronon.quarkus.peer.PeerGate;
+import io.chronon.quarkus.peer.PeerHost;
+import io.chronon.quarkus.peer.PeerLinks;
+import io.chronon.quarkus.peer.PeerSecret;
+import io.chronon.vsr.Message;
 import io.chronon.vsr.MessageCodec;
 import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.Replica;
@@ -54,17 +65,29 @@ public class ChrononNode {
     /** Client sessions kept in the replicated table; the idlest is evicted beyond this. */
     private static final int SESSION_CAPACITY = 10_000;
     private static final MessageCodec WIRE = new MessageCodec(LogOptions.DEFAULTS.maxPayloadBytes());
+    private static final long BOOTSTRAP_RETRY_MILLIS = 500;
 
     private final ChrononConfig config;
     private final ApplicationCandidates candidates;
     private final Instance<EffectSink> userSinks;
     private final int httpPort;
     private final NodeMetrics metrics;
+    private final PeerGate gate;
+    private final PeerCounters peerCounters;
+    private final PeerSecret secret;
 
     private String applicationName;
     private ApplicationJson json;
     private ClusterMembers members;
-    private UUID clusterId;
+    /** Whether this process runs every replica of an in-process dev cluster. */
+    private boolean inProcess;
+    private List<String> dialAddresses = List.of();
+    private volatile UUID clusterId;
+    private volatile boolean running;
+    /** The thread of an empty replica deciding how to join its cluster, while it runs. */
+    private Thread bootstrap;
+    /** Why the replica could not start after its bootstrap, or null. */
+    private volatile Throwable startFailure;
     /** The replicas this process runs: one, or all of an in-process dev cluster. */
     private volatile List<LocalReplica> replicas = List.of();
     /** The running driver of each local replica by id, for in-process delivery (null while stopped). */
@@ -72,15 +95,21 @@ public class ChrononNode {
     private ChrApplication<?, ?, ?, ?> application;
     private String className;
 
-    /** A replica run by this process, with its effect journal and its recorded outcomes. */
+    /**
+     * A replica run by this process, with its effect journal, its recorded outcomes and, in a
+     * multi-process cluster, its links to the peers (null otherwise).
+     */
     private record LocalReplica(int id, NodeDriver driver, EffectJournal journal, OutcomeJournal outcomes,
-                                ReplayCheck replayCheck) {}
+                                ReplayCheck replayCheck, PeerLinks links) {}
 
     @Inject
     ChrononNode(ChrononConfig config, ApplicationCandidates candidates, @Any Instance<EffectSink> userSinks,
                 @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort,
-                MeterRegistry registry) {
+                MeterRegistry registry, PeerGate gate) {
         this.metrics = new NodeMetrics(registry);
+        this.gate = gate;
+        this.peerCounters = new PeerCounters(registry);
+        this.secret = new PeerSecret(config.clusterSecret().orElse(null));
         this.config = config;
         this.candidates = candidates;
         this.userSinks = userSinks;
@@ -102,22 +131,32 @@ public class ChrononNode {
         application = (ChrApplication<?, ?, ?, ?>) Arc.container().instance(loadClass(className)).get();
         json = new ApplicationJson(application);
         int devReplicas = config.dev().replicas();
-        if (devReplicas > 1) {
+        inProcess = devReplicas > 1;
+        startFailure = null;
+        clusterId = null;
+        if (inProcess) {
             members = ClusterMembers.inProcess(devReplicas, LaunchMode.current());
         } else {
             members = ClusterMembers.from(config, httpPort);
-            if (members.size() > 1) {
-                throw new IllegalStateException("chronon.members lists " + members.size() + " replicas, but this"
-                        + " build runs single-replica clusters (or chronon.dev.replicas in dev mode) only: the peer"
-                        + " transport between processes is not part of it yet");
+            dialAddresses = members.dialAddresses(config.dialAddresses());
+            if (members.size() > 1 && config.clusterSecret().isEmpty() && LaunchMode.current() == LaunchMode.NORMAL) {
+                throw new IllegalStateException("chronon.cluster-secret is not set: a cluster of " + members.size()
+                        + " replicas needs a shared secret so that only its replicas can join it (set"
+                        + " CHRONON_CLUSTER_SECRET to the same long random string on every replica)");
             }
+            MembershipRecord.check(directoryOf(members.self()), members);
         }
         drivers = new NodeDriver[members.size()];
+        running = true;
+        if (!inProcess && members.size() > 1 && !Files.exists(directoryOf(members.self()).resolve(Manifest.FILE))) {
+            gate.open(new BootstrappingHost(), secret, peerCounters);
+            bootstrap = Thread.ofPlatform().name("chronon-bootstrap").daemon().start(this::bootstrap);
+            return;
+        }
         List<LocalReplica> started = new ArrayList<>();
-        clusterId = null;
         try {
-            for (int id = 0; id < members.size(); id++) {
-                started.add(startReplica(id));
+            for (int id : localIds()) {
+                started.add(startReplica(id, UUID::randomUUID, false));
                 drivers[id] = started.getLast().driver();
             }
         } catch (RuntimeException e) {
@@ -127,6 +166,83 @@ public class ChrononNode {
         replicas = List.copyOf(started);
         if (members.size() == 1) {
             awaitNormal(started.getFirst().driver());
+        }
+    }
+
+    private List<Integer> localIds() {
+        if (!inProcess) {
+            return List.of(members.self());
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (int id = 0; id < members.size(); id++) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /**
+     * An empty replica of a multi-process cluster asks its peers what they hold until it knows
+     * whether to found the cluster, join it as a founding member, or join it recovering
+     * ({@link ClusterBootstrap}); meanwhile it answers their questions and the API says it is joining.
+     */
+    private void bootstrap() {
+        int self = members.self();
+        DirectoryProbe probe = new DirectoryProbe(self, secret, peerCounters);
+        String lastReason = null;
+        while (running) {
+            Map<Integer, ClusterBootstrap.PeerDirectory> answers = new HashMap<>();
+            for (int peer = 0; peer < members.size(); peer++) {
+                if (peer != self) {
+                    int asked = peer;
+                    probe.ask(peer, dialAddresses.get(peer)).ifPresent(answer -> answers.put(asked, answer));
+                }
+            }
+            ClusterBootstrap.Decision decision = ClusterBootstrap.decide(self, members.size(), answers);
+            switch (decision) {
+                case ClusterBootstrap.Decision.Wait wait -> {
+                    if (!wait.reason().equals(lastReason)) {
+                        LOG.infof("replica %d has an empty data directory and waits before joining: %s", self,
+                                wait.reason());
+                        lastReason = wait.reason();
+                    }
+                    try {
+                        Thread.sleep(BOOTSTRAP_RETRY_MILLIS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                case ClusterBootstrap.Decision.Conflict conflict -> {
+                    startFailure = new IllegalStateException(conflict.reason());
+                    LOG.error("replica " + self + " cannot join a cluster: " + conflict.reason());
+                    return;
+                }
+                case ClusterBootstrap.Decision.Found found -> {
+                    LOG.infof("every replica is empty: replica %d founds a new cluster", self);
+                    startBootstrapped(UUID.randomUUID(), false);
+                    return;
+                }
+                case ClusterBootstrap.Decision.Join join -> {
+                    LOG.infof(join.recovering() ? "replica %d joins cluster %s recovering: its peers hold history it"
+                            + " may once have acknowledged" : "replica %d joins the new cluster %s", self,
+                            join.clusterId());
+                    startBootstrapped(join.clusterId(), join.recovering());
+                    return;
+                }
+            }
+        }
+    }
+
+    private synchronized void startBootstrapped(UUID cluster, boolean recovering) {
+        if (!running) {
+            return;
+        }
+        try {
+            LocalReplica started = startReplica(members.self(), () -> cluster, recovering);
+            drivers[members.self()] = started.driver();
+            replicas = List.of(started);
+        } catch (RuntimeException e) {
+            startFailure = e;
+            LOG.error("replica " + members.self() + " failed to start", e);
         }
     }
 
@@ -153,14 +269,18 @@ public class ChrononNode {
 
     private Path directoryOf(int id) {
         Path base = Path.of(config.dataDir()).toAbsolutePath();
-        return members.size() == 1 ? base : base.resolve("node-" + id);
+        return inProcess ? base.resolve("node-" + id) : base;
     }
 
-    private LocalReplica startReplica(int id) {
+    /**
+     * @param newCluster where the cluster id comes from if the directory is empty
+     * @param joining    an empty directory joins an existing cluster, recovering
+     */
+    private LocalReplica startReplica(int id, Supplier<UUID> newCluster, boolean joining) {
         Path directory = directoryOf(id);
         UUID expectedCluster = clusterId;
         DataDirectory data = DataDirectory.open(FileDisk.open(directory, false), LogOptions.DEFAULTS,
-                expectedCluster == null ? UUID::randomUUID : () -> expectedCluster, UUID::randomUUID);
+                expectedCluster == null ? newCluster : () -> expectedCluster, UUID::randomUUID, joining);
         UUID cluster = data.manifest().state().clusterId();
         if (expectedCluster != null && !expectedCluster.equals(cluster)) {
             data.close();
@@ -169,41 +289,129 @@ public class ChrononNode {
                     + directory.getParent() + " to start the dev cluster afresh");
         }
         clusterId = cluster;
+        if (!inProcess) {
+            MembershipRecord.record(directory, members);
+        }
         SnapshotOptions snapshots = new SnapshotOptions(config.snapshot().everyEntries(), config.snapshot().everyBytes(),
                 config.history().retainEntries(), SnapshotOptions.DEFAULTS.digestsPerCheckpoint());
         EffectOptions effects = new EffectOptions(config.outbox().maxAttempts(), EffectOptions.DEFAULTS.backoffTicks(),
                 EffectOptions.DEFAULTS.maxBackoffTicks(), unorderedSinks());
-        int nodeId = members.size() == 1 ? config.nodeId() : id;
-        ReplicaConfig replica = ReplicaConfig.defaults(clusterId, members.size(), members.size() == 1 ? 0 : id);
+        ReplicaConfig replica = ReplicaConfig.defaults(clusterId, members.size(), id);
         long seed = new SecureRandom().nextLong();
         OutcomeJournal outcomes = OutcomeJournal.open(directory);
         ReplayCheck replayCheck = new ReplayCheck(outcomes, json);
         NodeStartup.Started started = NodeStartup.start(data, new Executor<>(application, SESSION_CAPACITY, clusterId),
                 replica, effects, snapshots, NodeDriver::wallClockNanos, seed, UUID::randomUUID, replayCheck::applied);
-        started.notes().forEach(note -> LOG.infof("replica %d start-up: %s", nodeId, note));
+        started.notes().forEach(note -> LOG.infof("replica %d start-up: %s", id, note));
         EffectJournal journal = EffectJournal.open(directory);
         Map<String, EffectSink> sinks = sinksByName();
         Halts halts = new Halts(config.test().haltPoints().orElse(Set.of()));
         NodeStorage storage = new NodeStorage(data, application, snapshots, UUID::randomUUID, halts);
-        PeerNetwork network = members.size() == 1 ? PeerNetwork.NONE : (to, message) -> {
-            NodeDriver peer = drivers[to];
-            // A stopped replica gets nothing, as a dead process would not. The rest travels in the
-            // wire format, as it would between processes.
-            if (peer != null) {
-                peer.deliver(WIRE.decode(WIRE.encode(message)));
-            }
-        };
+        PeerLinks peerLinks = null;
+        PeerNetwork network;
+        if (members.size() == 1) {
+            network = PeerNetwork.NONE;
+        } else if (inProcess) {
+            network = (to, message) -> {
+                NodeDriver peer = drivers[to];
+                // A stopped replica gets nothing, as a dead process would not. The rest travels in the
+                // wire format, as it would between processes.
+                if (peer != null) {
+                    peer.deliver(WIRE.decode(WIRE.encode(message)));
+                }
+            };
+        } else {
+            peerLinks = new PeerLinks(id, dialAddresses, clusterId, secret, peerCounters);
+            network = peerLinks::send;
+        }
         NodeDriver driver = new NodeDriver(started.node(), storage,
                 name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network, replayCheck::applied);
+        LocalReplica local = new LocalReplica(id, driver, journal, outcomes, replayCheck, peerLinks);
+        if (!inProcess && members.size() > 1) {
+            gate.open(new ReplicaHost(local), secret, peerCounters);
+        }
         LOG.infof("Chronon replica %d of %d, cluster %s, runs application '%s' (%s) from %s: state recovered"
-                        + " through index %d%s, log through %d", nodeId, members.size(), clusterId, applicationName,
+                        + " through index %d%s, log through %d", id, members.size(), clusterId, applicationName,
                 className, directory, started.node().executor().appliedIndex(),
                 started.snapshot() == null ? "" : " (snapshot " + started.snapshot().index() + ")",
                 started.node().replica().op());
-        return new LocalReplica(nodeId, driver, journal, outcomes, replayCheck);
+        return local;
+    }
+
+    /** What the peer service sees of this process while its empty replica decides how to join. */
+    private final class BootstrappingHost implements PeerHost {
+        @Override
+        public int self() {
+            return members.self();
+        }
+
+        @Override
+        public int members() {
+            return members.size();
+        }
+
+        @Override
+        public UUID clusterId() {
+            return null;
+        }
+
+        @Override
+        public ClusterBootstrap.PeerDirectory directory() {
+            return new ClusterBootstrap.PeerDirectory.Empty();
+        }
+
+        @Override
+        public void deliver(Message message) {
+            // Connections are refused until the replica runs: nothing is delivered here.
+        }
+    }
+
+    /** What the peer service sees of this process's running replica. */
+    private final class ReplicaHost implements PeerHost {
+        private final LocalReplica replica;
+
+        ReplicaHost(LocalReplica replica) {
+            this.replica = replica;
+        }
+
+        @Override
+        public int self() {
+            return replica.id();
+        }
+
+        @Override
+        public int members() {
+            return members.size();
+        }
+
+        @Override
+        public UUID clusterId() {
+            return clusterId;
+        }
+
+        @Override
+        public ClusterBootstrap.PeerDirectory directory() {
+            // No entry and no commit: nothing can have been acknowledged anywhere through this replica,
+            // whatever views it went through while its peers were still starting.
+            NodeDriver.NodeState state = replica.driver().state();
+            boolean genesis = state.status() != Replica.Status.RECOVERING && state.op() < 0 && state.commitIndex() < 0;
+            return new ClusterBootstrap.PeerDirectory.Member(clusterId, genesis);
+        }
+
+        @Override
+        public void deliver(Message message) {
+            replica.driver().deliver(message);
+        }
     }
 
     synchronized void stop() {
+        running = false;
+        gate.close();
+        Thread bootstrapping = bootstrap;
+        if (bootstrapping != null) {
+            bootstrapping.interrupt();
+            bootstrap = null;
+        }
         replicas.forEach(ChrononNode::close);
         replicas = List.of();
         drivers = new NodeDriver[0];
@@ -225,13 +433,13 @@ public class ChrononNode {
 
     /** Starts a stopped replica of an in-process dev cluster: it recovers from its data directory. */
     public synchronized void restartReplica(int id) {
-        if (members.size() == 1 || id < 0 || id >= members.size()) {
+        if (!inProcess || id < 0 || id >= members.size()) {
             throw new IllegalStateException("replica " + id + " is not a replica of an in-process dev cluster");
         }
         if (replicas.stream().anyMatch(replica -> replica.id() == id)) {
             throw new IllegalStateException("replica " + id + " runs already");
         }
-        LocalReplica started = startReplica(id);
+        LocalReplica started = startReplica(id, UUID::randomUUID, false);
         List<LocalReplica> all = new ArrayList<>(replicas);
         all.add(started);
         all.sort(Comparator.comparingInt(LocalReplica::id));
@@ -240,7 +448,7 @@ public class ChrononNode {
     }
 
     private LocalReplica local(int id) {
-        if (members.size() == 1) {
+        if (!inProcess) {
             throw new IllegalStateException("only the replicas of an in-process dev cluster can be stopped and started");
         }
         return replicas.stream().filter(replica -> replica.id() == id).findFirst()
@@ -257,6 +465,9 @@ public class ChrononNode {
     }
 
     private static void close(LocalReplica replica) {
+        if (replica.links() != null) {
+            replica.links().close();
+        }
         replica.driver().close();
         replica.journal().close();
         replica.outcomes().close();
@@ -319,7 +530,21 @@ public class ChrononNode {
 
     /** This node's status; in an in-process dev cluster, that of the replica serving the API. */
     public NodeStatus status() {
+        if (replicas.isEmpty() && running && !inProcess) {
+            return joiningStatus();
+        }
         return status(servingReplica());
+    }
+
+    /** The status of an empty replica still deciding how to join its cluster (or that failed to). */
+    private NodeStatus joiningStatus() {
+        List<NodeStatus.Member> known = new ArrayList<>();
+        for (int id = 0; id < members.size(); id++) {
+            known.add(new NodeStatus.Member(id, members.addresses().get(id), false));
+        }
+        Throwable failure = startFailure;
+        return new NodeStatus(members.self(), null, applicationName, NodeStatus.Role.RECOVERING, 0, -1, -1, -1, known,
+                failure == null ? null : String.valueOf(failure.getMessage()), null);
     }
 
     private NodeStatus status(LocalReplica current) {
@@ -332,8 +557,9 @@ public class ChrononNode {
         Throwable crash = current.driver().crash();
         List<NodeStatus.Member> known = new ArrayList<>();
         for (int id = 0; id < members.size(); id++) {
-            // Replicas of this process report their own health; other processes' arrive with the transport.
-            boolean healthy = false;
+            // Replicas of this process report their own health; another process's is whether this
+            // replica's link to it is up.
+            boolean healthy = current.links() != null && id != current.id() && current.links().connected(id);
             for (LocalReplica replica : replicas) {
                 if (replica.id() == id) {
                     healthy = replica.driver().crash() == null;
@@ -349,6 +575,9 @@ public class ChrononNode {
 
     /** Why a replica of this process stopped, or null while they all run. */
     public Throwable crash() {
+        if (startFailure != null) {
+            return startFailure;
+        }
         for (LocalReplica replica : replicas) {
             if (replica.driver().crash() != null) {
                 return replica.driver().crash();
@@ -365,7 +594,8 @@ public class ChrononNode {
     private LocalReplica servingReplica() {
         List<LocalReplica> current = replicas;
         if (current.isEmpty()) {
-            throw new IllegalStateException("the Chronon node is not running");
+            throw new IllegalStateException(running ? "this replica is joining its cluster: retry shortly"
+                    : "the Chronon node is not running");
         }
         for (LocalReplica replica : current) {
             NodeDriver.NodeState state = replica.driver().state();

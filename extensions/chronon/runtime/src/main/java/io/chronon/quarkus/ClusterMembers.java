@@ -77,8 +77,33 @@ record ClusterMembers(List<String> addresses, int self) {
             }
             return port;
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("chronon.members entry '" + address + "' is not host:port");
+            throw new IllegalStateException("'" + address + "' is not host:port");
         }
+    }
+
+    /**
+     * Where this node dials each replica: its address in {@code chronon.members}, unless
+     * {@code chronon.dial-addresses} ({@code id=host:port,…}) names another.
+     */
+    List<String> dialAddresses(Optional<List<String>> overrides) {
+        List<String> dial = new ArrayList<>(addresses);
+        for (String override : overrides.orElse(List.of())) {
+            int equals = override.indexOf('=');
+            int id;
+            try {
+                id = Integer.parseInt(override.substring(0, Math.max(equals, 0)).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("chronon.dial-addresses entry '" + override + "' is not id=host:port");
+            }
+            if (id < 0 || id >= addresses.size()) {
+                throw new IllegalStateException("chronon.dial-addresses names replica " + id + ", but chronon.members"
+                        + " has replicas 0 to " + (addresses.size() - 1));
+            }
+            String address = override.substring(equals + 1).trim();
+            port(address);
+            dial.set(id, address);
+        }
+        return List.copyOf(dial);
     }
 
     int size() {

@@ -75,7 +75,7 @@ final class NodeDriver implements AutoCloseable {
     private volatile NodeState state;
 
     /** What the node is doing, as the status endpoint reports it. */
-    record NodeState(Replica.Status status, long view, long commitIndex, long appliedIndex, boolean primary,
+    record NodeState(Replica.Status status, long view, long op, long commitIndex, long appliedIndex, boolean primary,
                      int primaryHint) {}
 
     NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks, HaltPoint.Hook halts,
@@ -271,7 +271,8 @@ final class NodeDriver implements AutoCloseable {
             }
             lastView = replica.view();
         }
-        state = new NodeState(replica.status(), replica.view(), replica.commitIndex(), node.executor().appliedIndex(),
+        state = new NodeState(replica.status(), replica.view(), replica.op(), replica.commitIndex(),
+                node.executor().appliedIndex(),
                 replica.isPrimary(), replica.primaryHint());
     }
 

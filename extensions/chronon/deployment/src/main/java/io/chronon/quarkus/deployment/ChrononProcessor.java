@@ -17,6 +17,8 @@ import io.chronon.quarkus.api.DevClusterResource;
 import io.chronon.quarkus.api.OutboxResource;
 import io.chronon.quarkus.api.QueryResource;
 import io.chronon.quarkus.api.StatusResource;
+import io.chronon.quarkus.peer.PeerGate;
+import io.chronon.quarkus.peer.PeerService;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
 import io.quarkus.deployment.annotations.BuildStep;
@@ -37,7 +39,7 @@ class ChrononProcessor {
     private static final DotName NAMED = DotName.createSimple("jakarta.inject.Named");
     private static final String[] ENDPOINTS = {CommandResource.class.getName(), QueryResource.class.getName(),
         OutboxResource.class.getName(), DevClusterResource.class.getName(),
-        StatusResource.class.getName()};
+        StatusResource.class.getName(), PeerService.class.getName()};
 
     @BuildStep
     FeatureBuildItem feature() {
@@ -92,10 +94,10 @@ class ChrononProcessor {
     @BuildStep
     AdditionalBeanBuildItem nodeBeans() {
         return AdditionalBeanBuildItem.builder().addBeanClasses(ChrononNode.class, NodeLiveness.class,
-                NodeReadiness.class).setUnremovable().build();
+                NodeReadiness.class, PeerGate.class).setUnremovable().build();
     }
 
-    /** The REST endpoints are beans too, so that they receive the node. */
+    /** The REST endpoints and the peer service are beans too, so that they receive the node. */
     @BuildStep
     AdditionalBeanBuildItem endpointBeans() {
         return AdditionalBeanBuildItem.builder().addBeanClasses(ENDPOINTS)
@@ -109,7 +111,7 @@ class ChrononProcessor {
                 .supplier(recorder.candidates(new TreeMap<>(candidates.classesByName()))).done();
     }
 
-    /** The REST endpoints, found by Quarkus REST once they are in the index. */
+    /** The REST endpoints and the peer service, found by Quarkus REST and gRPC once they are in the index. */
     @BuildStep
     AdditionalIndexedClassesBuildItem restEndpoints() {
         return new AdditionalIndexedClassesBuildItem(ENDPOINTS);

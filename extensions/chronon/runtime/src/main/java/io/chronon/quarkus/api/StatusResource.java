@@ -26,7 +26,7 @@ public class StatusResource {
         NodeStatus status = node.status();
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("nodeId", status.nodeId());
-        body.put("clusterId", status.clusterId().toString());
+        body.put("clusterId", status.clusterId() == null ? null : status.clusterId().toString());
         body.put("application", status.application());
         body.put("role", status.role().name());
         body.put("view", status.view());
