@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -571,6 +572,24 @@ public class ChrononNode {
         return new NodeStatus(current.id(), clusterId, applicationName, role, state.view(), state.commitIndex(),
                 state.appliedIndex(), state.primaryHint(), known, crash == null ? null : String.valueOf(crash.getMessage()),
                 divergence == null ? null : divergence.describe());
+    }
+
+    /**
+     * Where a request this replica cannot serve should go: the primary's address, when this is a
+     * backup of a multi-process cluster in a normal view. Empty otherwise (this replica answers).
+     */
+    public Optional<String> primaryAddress() {
+        List<LocalReplica> current = replicas;
+        if (inProcess || current.size() != 1 || members.size() == 1) {
+            return Optional.empty();
+        }
+        LocalReplica replica = current.getFirst();
+        NodeDriver.NodeState state = replica.driver().state();
+        if (state.status() != Replica.Status.NORMAL || state.primary() || state.primaryHint() < 0
+                || state.primaryHint() == replica.id()) {
+            return Optional.empty();
+        }
+        return Optional.of(members.addresses().get(state.primaryHint()));
     }
 
     /** Why a replica of this process stopped, or null while they all run. */

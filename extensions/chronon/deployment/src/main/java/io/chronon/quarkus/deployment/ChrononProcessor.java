@@ -15,6 +15,7 @@ import io.chronon.quarkus.NodeReadiness;
 import io.chronon.quarkus.api.CommandResource;
 import io.chronon.quarkus.api.DevClusterResource;
 import io.chronon.quarkus.api.OutboxResource;
+import io.chronon.quarkus.api.PrimaryForwarder;
 import io.chronon.quarkus.api.QueryResource;
 import io.chronon.quarkus.api.StatusResource;
 import io.chronon.quarkus.peer.PeerGate;
@@ -94,7 +95,7 @@ class ChrononProcessor {
     @BuildStep
     AdditionalBeanBuildItem nodeBeans() {
         return AdditionalBeanBuildItem.builder().addBeanClasses(ChrononNode.class, NodeLiveness.class,
-                NodeReadiness.class, PeerGate.class).setUnremovable().build();
+                NodeReadiness.class, PeerGate.class, PrimaryForwarder.class).setUnremovable().build();
     }
 
     /** The REST endpoints and the peer service are beans too, so that they receive the node. */

@@ -3,6 +3,7 @@ package io.chronon.quarkus.api;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,7 +32,7 @@ import io.chronon.quarkus.ChrononNode;
  * {@code POST /chronon/commands} and {@code /chronon/commands/batch}: commands go through the log and
  * are answered once committed and applied. {@code Chronon-Client-Id} and
  * {@code Chronon-Request-Number} make a retry exactly-once: the node answers it from the replicated
- * session table instead of applying it again.
+ * session table instead of applying it again. A backup forwards commands to the primary.
  */
 @Path("/chronon/commands")
 @Consumes(MediaType.WILDCARD)
@@ -46,6 +47,9 @@ public class CommandResource {
     @Inject
     ChrononConfig config;
 
+    @Inject
+    PrimaryForwarder forwarder;
+
     /** The client session a request names, or none. */
     private record Session(UUID client, long requestNumber) {
         static final Session NONE = new Session(Entry.NO_CLIENT, 0);
@@ -53,7 +57,9 @@ public class CommandResource {
 
     @POST
     public CompletionStage<Response> submit(@HeaderParam(CLIENT_ID) String clientId,
-                                            @HeaderParam(REQUEST_NUMBER) String requestNumber, byte[] body) {
+                                            @HeaderParam(REQUEST_NUMBER) String requestNumber,
+                                            @HeaderParam(PrimaryForwarder.FORWARDED_BY) String forwardedBy,
+                                            byte[] body) {
         Response refused = ApiErrors.tooLarge(body, config.maxCommandBytes());
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
@@ -66,6 +72,10 @@ public class CommandResource {
         } catch (ApplicationJson.MalformedException e) {
             return CompletableFuture.completedFuture(ApiErrors.error(400, e.getMessage()));
         }
+        Optional<String> primary = forwarder.target(forwardedBy);
+        if (primary.isPresent()) {
+            return forwarder.forward(primary.get(), "/chronon/commands", body, clientId, requestNumber, true);
+        }
         return call(session, command).thenApply(CommandAnswers.Answer::response);
     }
 
@@ -77,7 +87,9 @@ public class CommandResource {
     @POST
     @Path("/batch")
     public CompletionStage<Response> submitBatch(@HeaderParam(CLIENT_ID) String clientId,
-                                                 @HeaderParam(REQUEST_NUMBER) String requestNumber, byte[] body) {
+                                                 @HeaderParam(REQUEST_NUMBER) String requestNumber,
+                                                 @HeaderParam(PrimaryForwarder.FORWARDED_BY) String forwardedBy,
+                                                 byte[] body) {
         Response refused = ApiErrors.tooLarge(body, config.maxCommandBytes());
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
@@ -101,6 +113,10 @@ public class CommandResource {
                     + e.getOriginalMessage()));
         } catch (IOException e) {
             return CompletableFuture.completedFuture(ApiErrors.error(400, "the body is not a JSON array"));
+        }
+        Optional<String> primary = forwarder.target(forwardedBy);
+        if (primary.isPresent()) {
+            return forwarder.forward(primary.get(), "/chronon/commands/batch", body, clientId, requestNumber, true);
         }
         List<CompletableFuture<CommandAnswers.Answer>> answers = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) {

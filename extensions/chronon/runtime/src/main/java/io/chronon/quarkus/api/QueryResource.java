@@ -1,11 +1,13 @@
 package io.chronon.quarkus.api;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -24,7 +26,8 @@ import io.chronon.vsr.ReadConsistency;
 /**
  * {@code POST /chronon/queries}: reads the state without writing the log. Linearizable by default
  * (the primary confirms it still leads, then answers from a state that includes every committed
- * entry); {@code ?consistency=local} answers at once from this node's state, possibly stale.
+ * entry; a backup forwards it to the primary); {@code ?consistency=local} answers at once from this
+ * node's state, possibly stale.
  */
 @Path("/chronon/queries")
 @Consumes(MediaType.WILDCARD)
@@ -36,8 +39,13 @@ public class QueryResource {
     @Inject
     ChrononConfig config;
 
+    @Inject
+    PrimaryForwarder forwarder;
+
     @POST
-    public CompletionStage<Response> query(@QueryParam("consistency") String consistency, byte[] body) {
+    public CompletionStage<Response> query(@QueryParam("consistency") String consistency,
+                                           @HeaderParam(PrimaryForwarder.FORWARDED_BY) String forwardedBy,
+                                           byte[] body) {
         Response tooLarge = ApiErrors.tooLarge(body, config.maxCommandBytes());
         if (tooLarge != null) {
             return CompletableFuture.completedFuture(tooLarge);
@@ -47,6 +55,12 @@ public class QueryResource {
             query = node.json().query(body);
         } catch (ApplicationJson.MalformedException e) {
             return CompletableFuture.completedFuture(ApiErrors.error(400, e.getMessage()));
+        }
+        if (consistency == null || consistency.equals("linearizable")) {
+            Optional<String> primary = forwarder.target(forwardedBy);
+            if (primary.isPresent()) {
+                return forwarder.forward(primary.get(), "/chronon/queries", body, null, null, false);
+            }
         }
         CompletableFuture<NodeOutput.ReadAnswer> answer;
         try {
