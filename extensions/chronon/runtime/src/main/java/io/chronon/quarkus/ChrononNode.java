@@ -106,6 +106,7 @@ public class ChrononNode {
     @Inject
     ChrononNode(ChrononConfig config, ApplicationCandidates candidates, @Any Instance<EffectSink> userSinks,
                 @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort,
+                @ConfigProperty(name = "quarkus.http.test-port", defaultValue = "8081") int testPort,
                 MeterRegistry registry, PeerGate gate) {
         this.metrics = new NodeMetrics(registry);
         this.gate = gate;
@@ -114,7 +115,8 @@ public class ChrononNode {
         this.config = config;
         this.candidates = candidates;
         this.userSinks = userSinks;
-        this.httpPort = httpPort;
+        // Tests serve on the test port: that is the one the members list must name.
+        this.httpPort = LaunchMode.current() == LaunchMode.TEST ? testPort : httpPort;
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -50,7 +50,7 @@ public final class DirectoryProbe {
             return Optional.of(reply.cluster() == null ? new ClusterBootstrap.PeerDirectory.Empty()
                     : new ClusterBootstrap.PeerDirectory.Member(reply.cluster(), reply.genesis()));
         } catch (StatusRuntimeException e) {
-            LOG.infof("replica %d at %s did not answer: %s", peer, address, e.getStatus());
+            LOG.debugf("replica %d at %s did not answer: %s", peer, address, e.getStatus());
             return Optional.empty();
         } catch (IllegalArgumentException e) {
             counters.malformed();

@@ -17,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
  * used: peers still check ids and cluster, not identity.
  */
 public final class PeerSecret {
-    static final int MAC_BYTES = 32;
+    public static final int MAC_BYTES = 32;
     private static final String ALGORITHM = "HmacSHA256";
     private static final byte[] NO_SECRET = "chronon: no cluster secret configured".getBytes(StandardCharsets.UTF_8);
     private static final byte[] CONNECT_CONTEXT = "chronon-peer-v1 connect".getBytes(StandardCharsets.UTF_8);
@@ -31,24 +31,24 @@ public final class PeerSecret {
         this.key = new SecretKeySpec(bytes, ALGORITHM);
     }
 
-    byte[] nonce() {
+    public byte[] nonce() {
         byte[] nonce = new byte[PeerWire.NONCE_BYTES];
         random.nextBytes(nonce);
         return nonce;
     }
 
-    byte[] connectProof(byte[] challenge, int from, int to, UUID cluster) {
+    public byte[] connectProof(byte[] challenge, int from, int to, UUID cluster) {
         return mac(CONNECT_CONTEXT, ByteBuffer.allocate(challenge.length + 4 + 4 + 16).put(challenge).putInt(from)
                 .putInt(to).putLong(cluster.getMostSignificantBits()).putLong(cluster.getLeastSignificantBits())
                 .array());
     }
 
-    byte[] describeProof(byte[] signed) {
+    public byte[] describeProof(byte[] signed) {
         return mac(DESCRIBE_CONTEXT, signed);
     }
 
     /** Compares in constant time, so the comparison leaks nothing about the expected MAC. */
-    static boolean matches(byte[] expected, byte[] actual) {
+    public static boolean matches(byte[] expected, byte[] actual) {
         return MessageDigest.isEqual(expected, actual);
     }
 

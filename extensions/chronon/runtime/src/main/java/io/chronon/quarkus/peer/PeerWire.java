@@ -32,14 +32,14 @@ import io.grpc.MethodDescriptor;
  * Nothing but the challenge ever travels from the server to the client: a replica sends protocol
  * messages only on connections it dialled, so a proxy can cut one direction.
  */
-final class PeerWire {
-    static final String SERVICE = "chronon.peer.v1.Peer";
-    static final byte VERSION = 1;
-    static final int NONCE_BYTES = 32;
+public final class PeerWire {
+    public static final String SERVICE = "chronon.peer.v1.Peer";
+    public static final byte VERSION = 1;
+    public static final int NONCE_BYTES = 32;
     /** The largest gRPC message either side accepts: a batch, or one large frame (a snapshot chunk). */
-    static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
-    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
             return new BytesStream(value);
@@ -55,12 +55,12 @@ final class PeerWire {
         }
     };
 
-    static final MethodDescriptor<byte[], byte[]> CONNECT = MethodDescriptor.<byte[], byte[]>newBuilder()
+    public static final MethodDescriptor<byte[], byte[]> CONNECT = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
             .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Connect"))
             .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
 
-    static final MethodDescriptor<byte[], byte[]> DESCRIBE = MethodDescriptor.<byte[], byte[]>newBuilder()
+    public static final MethodDescriptor<byte[], byte[]> DESCRIBE = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Describe"))
             .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
@@ -85,46 +85,46 @@ final class PeerWire {
         }
     }
 
-    record Challenge(int server, byte[] nonce) {
-        byte[] encode() {
+    public record Challenge(int server, byte[] nonce) {
+        public byte[] encode() {
             return ByteBuffer.allocate(1 + 4 + NONCE_BYTES).put(VERSION).putInt(server).put(nonce).array();
         }
 
-        static Challenge decode(byte[] bytes) {
+        public static Challenge decode(byte[] bytes) {
             ByteBuffer in = open(bytes, 1 + 4 + NONCE_BYTES, "challenge");
             return new Challenge(in.getInt(), take(in, NONCE_BYTES));
         }
     }
 
-    record Proof(int from, int to, UUID cluster, byte[] mac) {
-        byte[] encode() {
+    public record Proof(int from, int to, UUID cluster, byte[] mac) {
+        public byte[] encode() {
             return ByteBuffer.allocate(1 + 4 + 4 + 16 + PeerSecret.MAC_BYTES).put(VERSION).putInt(from).putInt(to)
                     .putLong(cluster.getMostSignificantBits()).putLong(cluster.getLeastSignificantBits()).put(mac)
                     .array();
         }
 
-        static Proof decode(byte[] bytes) {
+        public static Proof decode(byte[] bytes) {
             ByteBuffer in = open(bytes, 1 + 4 + 4 + 16 + PeerSecret.MAC_BYTES, "proof");
             return new Proof(in.getInt(), in.getInt(), new UUID(in.getLong(), in.getLong()),
                     take(in, PeerSecret.MAC_BYTES));
         }
     }
 
-    record DescribeRequest(int from, int to, byte[] nonce) {
-        byte[] encode() {
+    public record DescribeRequest(int from, int to, byte[] nonce) {
+        public byte[] encode() {
             return ByteBuffer.allocate(1 + 4 + 4 + NONCE_BYTES).put(VERSION).putInt(from).putInt(to).put(nonce).array();
         }
 
-        static DescribeRequest decode(byte[] bytes) {
+        public static DescribeRequest decode(byte[] bytes) {
             ByteBuffer in = open(bytes, 1 + 4 + 4 + NONCE_BYTES, "describe request");
             return new DescribeRequest(in.getInt(), in.getInt(), take(in, NONCE_BYTES));
         }
     }
 
     /** {@code cluster} is null when the responder's directory is empty. */
-    record DescribeReply(int responder, UUID cluster, boolean genesis, byte[] mac) {
+    public record DescribeReply(int responder, UUID cluster, boolean genesis, byte[] mac) {
         /** The bytes the MAC covers, bound to the request's nonce and both ends. */
-        static byte[] signed(DescribeRequest request, int responder, UUID cluster, boolean genesis) {
+        public static byte[] signed(DescribeRequest request, int responder, UUID cluster, boolean genesis) {
             return ByteBuffer.allocate(NONCE_BYTES + 4 + 4 + 4 + 1 + 16 + 1).put(request.nonce())
                     .putInt(request.from()).putInt(request.to()).putInt(responder).put((byte) (cluster == null ? 0 : 1))
                     .putLong(cluster == null ? 0 : cluster.getMostSignificantBits())
@@ -132,7 +132,7 @@ final class PeerWire {
                     .array();
         }
 
-        byte[] encode() {
+        public byte[] encode() {
             return ByteBuffer.allocate(1 + 4 + 1 + 16 + 1 + PeerSecret.MAC_BYTES).put(VERSION).putInt(responder)
                     .put((byte) (cluster == null ? 0 : 1))
                     .putLong(cluster == null ? 0 : cluster.getMostSignificantBits())
@@ -140,7 +140,7 @@ final class PeerWire {
                     .put(mac).array();
         }
 
-        static DescribeReply decode(byte[] bytes) {
+        public static DescribeReply decode(byte[] bytes) {
             ByteBuffer in = open(bytes, 1 + 4 + 1 + 16 + 1 + PeerSecret.MAC_BYTES, "describe reply");
             int responder = in.getInt();
             byte kind = in.get();
@@ -153,7 +153,7 @@ final class PeerWire {
         }
     }
 
-    static byte[] batch(List<byte[]> frames) {
+    public static byte[] batch(List<byte[]> frames) {
         int size = 4;
         for (byte[] frame : frames) {
             size += 4 + frame.length;
@@ -166,7 +166,7 @@ final class PeerWire {
     }
 
     /** The frames of a batch, unchecked: each is checked when it is decoded as a message. */
-    static List<byte[]> frames(byte[] batch) {
+    public static List<byte[]> frames(byte[] batch) {
         try {
             ByteBuffer in = ByteBuffer.wrap(batch);
             int count = in.getInt();
