@@ -12,6 +12,7 @@ import io.chronon.quarkus.ChrononNode;
 import io.chronon.quarkus.ChrononRecorder;
 import io.chronon.quarkus.NodeLiveness;
 import io.chronon.quarkus.NodeReadiness;
+import io.chronon.quarkus.api.CommandGateway;
 import io.chronon.quarkus.api.CommandResource;
 import io.chronon.quarkus.api.DevClusterResource;
 import io.chronon.quarkus.api.OutboxResource;
@@ -95,7 +96,7 @@ class ChrononProcessor {
     @BuildStep
     AdditionalBeanBuildItem nodeBeans() {
         return AdditionalBeanBuildItem.builder().addBeanClasses(ChrononNode.class, NodeLiveness.class,
-                NodeReadiness.class, PeerGate.class, PrimaryForwarder.class).setUnremovable().build();
+                NodeReadiness.class, PeerGate.class, PrimaryForwarder.class, CommandGateway.class).setUnremovable().build();
     }
 
     /** The REST endpoints and the peer service are beans too, so that they receive the node. */

@@ -18,12 +18,4 @@ final class ApiErrors {
     static Response error(int status, String error) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body(error)).build();
     }
-
-    /** 413 when a body is over {@code chronon.max-command-bytes}, else null. */
-    static Response tooLarge(byte[] body, int maxBytes) {
-        if (body.length <= maxBytes) {
-            return null;
-        }
-        return error(413, "the body has " + body.length + " bytes, more than chronon.max-command-bytes=" + maxBytes);
-    }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeoutException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chronon.kernel.Outcome;
@@ -18,8 +19,11 @@ final class CommandAnswers {
     private CommandAnswers() {
     }
 
-    /** A status and a JSON body: one answer, alone or in a batch. */
-    record Answer(int status, ObjectNode body, boolean retryLater) {
+    /**
+     * A status and a JSON body: one answer, alone or in a batch, over REST or gRPC. The body is an
+     * object, except for a batch's answer relayed from the primary (an array).
+     */
+    record Answer(int status, JsonNode body, boolean retryLater) {
         Response response() {
             Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(body);
@@ -91,5 +95,10 @@ final class CommandAnswers {
 
     static Answer error(int status, String message, boolean retryLater) {
         return new Answer(status, ApiErrors.body(message), retryLater);
+    }
+
+    static Answer tooLarge(byte[] body, int maxBytes) {
+        return body.length <= maxBytes ? null : error(413, "the body has " + body.length
+                + " bytes, more than chronon.max-command-bytes=" + maxBytes, false);
     }
 }

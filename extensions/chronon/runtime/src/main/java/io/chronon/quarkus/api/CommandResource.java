@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -48,35 +46,17 @@ public class CommandResource {
     ChrononConfig config;
 
     @Inject
-    PrimaryForwarder forwarder;
+    CommandGateway gateway;
 
-    /** The client session a request names, or none. */
-    private record Session(UUID client, long requestNumber) {
-        static final Session NONE = new Session(Entry.NO_CLIENT, 0);
-    }
+    @Inject
+    PrimaryForwarder forwarder;
 
     @POST
     public CompletionStage<Response> submit(@HeaderParam(CLIENT_ID) String clientId,
                                             @HeaderParam(REQUEST_NUMBER) String requestNumber,
                                             @HeaderParam(PrimaryForwarder.FORWARDED_BY) String forwardedBy,
                                             byte[] body) {
-        Response refused = ApiErrors.tooLarge(body, config.maxCommandBytes());
-        if (refused != null) {
-            return CompletableFuture.completedFuture(refused);
-        }
-        Session session;
-        byte[] command;
-        try {
-            session = session(clientId, requestNumber);
-            command = node.json().command(body);
-        } catch (ApplicationJson.MalformedException e) {
-            return CompletableFuture.completedFuture(ApiErrors.error(400, e.getMessage()));
-        }
-        Optional<String> primary = forwarder.target(forwardedBy);
-        if (primary.isPresent()) {
-            return forwarder.forward(primary.get(), "/chronon/commands", body, clientId, requestNumber, true);
-        }
-        return call(session, command).thenApply(CommandAnswers.Answer::response);
+        return gateway.submit(clientId, requestNumber, forwardedBy, body).thenApply(CommandAnswers.Answer::response);
     }
 
     /**
@@ -90,14 +70,14 @@ public class CommandResource {
                                                  @HeaderParam(REQUEST_NUMBER) String requestNumber,
                                                  @HeaderParam(PrimaryForwarder.FORWARDED_BY) String forwardedBy,
                                                  byte[] body) {
-        Response refused = ApiErrors.tooLarge(body, config.maxCommandBytes());
+        CommandAnswers.Answer refused = CommandAnswers.tooLarge(body, config.maxCommandBytes());
         if (refused != null) {
-            return CompletableFuture.completedFuture(refused);
+            return CompletableFuture.completedFuture(refused.response());
         }
-        Session first;
+        CommandGateway.Session first;
         List<byte[]> commands = new ArrayList<>();
         try {
-            first = session(clientId, requestNumber);
+            first = CommandGateway.session(clientId, requestNumber);
             JsonNode array = node.json().mapper().readTree(body);
             if (array == null || !array.isArray() || array.isEmpty()) {
                 return CompletableFuture.completedFuture(ApiErrors.error(400,
@@ -116,61 +96,23 @@ public class CommandResource {
         }
         Optional<String> primary = forwarder.target(forwardedBy);
         if (primary.isPresent()) {
-            return forwarder.forward(primary.get(), "/chronon/commands/batch", body, clientId, requestNumber, true);
+            return forwarder.forward(primary.get(), "/chronon/commands/batch", body, clientId, requestNumber, true)
+                    .thenApply(CommandAnswers.Answer::response);
         }
         List<CompletableFuture<CommandAnswers.Answer>> answers = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) {
-            Session session = first.client().equals(Entry.NO_CLIENT) ? first
-                    : new Session(first.client(), first.requestNumber() + i);
-            answers.add(call(session, commands.get(i)));
+            CommandGateway.Session session = first.client().equals(Entry.NO_CLIENT) ? first
+                    : new CommandGateway.Session(first.client(), first.requestNumber() + i);
+            answers.add(gateway.call(session, commands.get(i)));
         }
         return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             ArrayNode results = JsonNodeFactory.instance.arrayNode();
             for (CompletableFuture<CommandAnswers.Answer> answer : answers) {
                 CommandAnswers.Answer one = answer.join();
                 ObjectNode item = results.addObject().put("status", one.status());
-                item.setAll(one.body());
+                item.setAll((ObjectNode) one.body());
             }
             return Response.ok(results, MediaType.APPLICATION_JSON_TYPE).build();
         });
-    }
-
-    private CompletableFuture<CommandAnswers.Answer> call(Session session, byte[] command) {
-        try {
-            return node.command(session.client(), session.requestNumber(), command)
-                    .orTimeout(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(answer -> CommandAnswers.of(answer, node.json()))
-                    .exceptionally(CommandAnswers::failure);
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(CommandAnswers.failure(e));
-        }
-    }
-
-    private static Session session(String clientId, String requestNumber) {
-        if (clientId == null && requestNumber == null) {
-            return Session.NONE;
-        }
-        if (clientId == null || requestNumber == null) {
-            throw new ApplicationJson.MalformedException(CLIENT_ID + " and " + REQUEST_NUMBER + " go together");
-        }
-        UUID client;
-        long number;
-        try {
-            client = UUID.fromString(clientId.trim());
-        } catch (IllegalArgumentException e) {
-            throw new ApplicationJson.MalformedException(CLIENT_ID + " is not a UUID: " + clientId);
-        }
-        try {
-            number = Long.parseLong(requestNumber.trim());
-        } catch (NumberFormatException e) {
-            throw new ApplicationJson.MalformedException(REQUEST_NUMBER + " is not a whole number: " + requestNumber);
-        }
-        if (number < 1) {
-            throw new ApplicationJson.MalformedException(REQUEST_NUMBER + " starts at 1, not " + number);
-        }
-        if (client.equals(Entry.NO_CLIENT)) {
-            throw new ApplicationJson.MalformedException(CLIENT_ID + " " + client + " is reserved");
-        }
-        return new Session(client, number);
     }
 }

@@ -17,16 +17,16 @@ import java.util.concurrent.CompletionStage;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chronon.quarkus.ChrononConfig;
 import io.chronon.quarkus.ChrononNode;
 
 /**
  * A backup's way to serve what only the primary can: it sends the request on to the primary's
- * address, with the session headers, and relays the answer. A forwarded request is marked, and a
- * replica never forwards a marked request again: if the primary moved meanwhile, the client hears
- * 503 and retries, rather than the request travelling in circles.
+ * address over REST, with the session headers, and relays the answer. A forwarded request is
+ * marked, and a replica never forwards a marked request again: if the primary moved meanwhile, the
+ * client hears 503 and retries, rather than the request travelling in circles.
  */
 @Singleton
 public class PrimaryForwarder {
@@ -49,12 +49,12 @@ public class PrimaryForwarder {
     }
 
     /**
-     * Sends the request to the primary at {@code address}. {@code outcomeUnknownOnTimeout}: a command
-     * may have been applied even when no answer came back (504, retry with the same request number);
-     * a query has no effect, so a lost answer is a plain 503.
+     * Sends the request to the primary at {@code address}. {@code outcomeUnknownIfLost}: a command may
+     * have been applied even when no answer came back (504, retry with the same request number); a
+     * query has no effect, so a lost answer is a plain 503.
      */
-    CompletionStage<Response> forward(String address, String pathAndQuery, byte[] body, String clientId,
-                                      String requestNumber, boolean outcomeUnknownOnTimeout) {
+    CompletionStage<CommandAnswers.Answer> forward(String address, String pathAndQuery, byte[] body, String clientId,
+                                                   String requestNumber, boolean outcomeUnknownIfLost) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + address + pathAndQuery))
                 .timeout(config.commandTimeout())
                 .header("Content-Type", MediaType.APPLICATION_JSON)
@@ -74,27 +74,39 @@ public class PrimaryForwarder {
         }
         return sent.handle((answer, error) -> {
             if (error == null) {
-                Response.ResponseBuilder relayed = Response.status(answer.statusCode()).entity(answer.body())
-                        .type(answer.headers().firstValue("Content-Type").orElse(MediaType.APPLICATION_JSON));
-                answer.headers().firstValue("Retry-After").ifPresent(value -> relayed.header("Retry-After", value));
-                return relayed.build();
+                return relayed(address, answer);
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
                     : error;
             boolean neverArrived = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException;
-            if (outcomeUnknownOnTimeout && !neverArrived) {
+            if (outcomeUnknownIfLost && !neverArrived) {
                 String what = cause instanceof HttpTimeoutException ? "did not answer in time" : "dropped the connection";
                 return CommandAnswers.error(504, "the primary at " + address + " " + what + ": the outcome is unknown;"
-                        + " retry with the same client id and request number", false).response();
+                        + " retry with the same client id and request number", false);
             }
             return unreachable(address, cause);
         });
     }
 
-    private static Response unreachable(String address, Throwable cause) {
+    private CommandAnswers.Answer relayed(String address, HttpResponse<byte[]> answer) {
+        JsonNode body;
+        try {
+            body = node.json().mapper().readTree(answer.body());
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !(body.isObject() || body.isArray())) {
+            return CommandAnswers.error(502, "the primary at " + address + " answered " + answer.statusCode()
+                    + " without a JSON body", true);
+        }
+        return new CommandAnswers.Answer(answer.statusCode(), body, answer.headers().firstValue("Retry-After")
+                .isPresent());
+    }
+
+    private static CommandAnswers.Answer unreachable(String address, Throwable cause) {
         String why = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
                 ? "cannot connect" : cause instanceof IOException ? "the connection failed" : String.valueOf(cause);
         return CommandAnswers.error(503, "this replica is a backup and the primary at " + address
-                + " is unreachable (" + why + "): retry shortly", true).response();
+                + " is unreachable (" + why + "): retry shortly", true);
     }
 }
