@@ -12,6 +12,7 @@ import io.chronon.quarkus.ChrononNode;
 import io.chronon.quarkus.ChrononRecorder;
 import io.chronon.quarkus.NodeLiveness;
 import io.chronon.quarkus.NodeReadiness;
+import io.chronon.quarkus.api.ClientGrpcService;
 import io.chronon.quarkus.api.CommandGateway;
 import io.chronon.quarkus.api.CommandResource;
 import io.chronon.quarkus.api.DevClusterResource;
@@ -41,7 +42,7 @@ class ChrononProcessor {
     private static final DotName NAMED = DotName.createSimple("jakarta.inject.Named");
     private static final String[] ENDPOINTS = {CommandResource.class.getName(), QueryResource.class.getName(),
         OutboxResource.class.getName(), DevClusterResource.class.getName(),
-        StatusResource.class.getName(), PeerService.class.getName()};
+        StatusResource.class.getName(), PeerService.class.getName(), ClientGrpcService.class.getName()};
 
     @BuildStep
     FeatureBuildItem feature() {
@@ -99,7 +100,7 @@ class ChrononProcessor {
                 NodeReadiness.class, PeerGate.class, PrimaryForwarder.class, CommandGateway.class).setUnremovable().build();
     }
 
-    /** The REST endpoints and the peer service are beans too, so that they receive the node. */
+    /** The REST endpoints and the gRPC services are beans too, so that they receive the node. */
     @BuildStep
     AdditionalBeanBuildItem endpointBeans() {
         return AdditionalBeanBuildItem.builder().addBeanClasses(ENDPOINTS)
@@ -113,7 +114,7 @@ class ChrononProcessor {
                 .supplier(recorder.candidates(new TreeMap<>(candidates.classesByName()))).done();
     }
 
-    /** The REST endpoints and the peer service, found by Quarkus REST and gRPC once they are in the index. */
+    /** The REST endpoints and the gRPC services, found by Quarkus REST and gRPC once they are in the index. */
     @BuildStep
     AdditionalIndexedClassesBuildItem restEndpoints() {
         return new AdditionalIndexedClassesBuildItem(ENDPOINTS);
