@@ -37,6 +37,31 @@ public interface ChrononConfig {
     @WithDefault("static")
     Discovery discovery();
 
+    /**
+     * With {@code discovery=statefulset}: the StatefulSet's replica count ({@code CHRONON_REPLICAS},
+     * set by the chart); 1, 3, 5 or 7.
+     */
+    Optional<Integer> replicas();
+
+    /**
+     * With {@code discovery=statefulset}: the headless Service that gives the pods their DNS names
+     * ({@code CHRONON_SERVICE}, set by the chart).
+     */
+    Optional<String> service();
+
+    /**
+     * With {@code discovery=statefulset}: the pods' namespace ({@code CHRONON_NAMESPACE}); with it the
+     * members are fully qualified names ({@code pod.service.namespace.svc.cluster.local}).
+     */
+    Optional<String> namespace();
+
+    /**
+     * With {@code discovery=statefulset}: this pod's ordinal ({@code CHRONON_POD_INDEX}, from the
+     * {@code apps.kubernetes.io/pod-index} label through the downward API). Without it, the ordinal is
+     * the suffix of the host name ({@code chronon-2} is replica 2).
+     */
+    Optional<Integer> podIndex();
+
     /** Where the log, manifest, snapshots and effect journal live. */
     @WithDefault("chronon-data")
     String dataDir();

@@ -12,23 +12,21 @@ import org.junit.jupiter.api.Test;
 
 /** The start-up refusals of a membership that cannot work. */
 class ClusterMembersTest {
-    private static final ChrononConfig.Discovery STATIC = ChrononConfig.Discovery.STATIC;
 
     private static String refusal(List<String> members, int self, int httpPort) {
         return assertThrows(IllegalStateException.class,
-                () -> ClusterMembers.from(Optional.of(members), self, STATIC, httpPort)).getMessage();
+                () -> ClusterMembers.from(Optional.of(members), self, httpPort)).getMessage();
     }
 
     @Test
     void withoutMembersTheNodeIsAClusterOfOne() {
-        ClusterMembers members = ClusterMembers.from(Optional.empty(), 0, STATIC, 8080);
+        ClusterMembers members = ClusterMembers.from(Optional.empty(), 0, 8080);
         assertEquals(List.of("localhost:8080"), members.addresses());
     }
 
     @Test
     void threeMembersWithThisNodesPortAreAccepted() {
-        ClusterMembers members = ClusterMembers.from(Optional.of(List.of("a:7001", " b:7002", "c:7003")), 1, STATIC,
-                7002);
+        ClusterMembers members = ClusterMembers.from(Optional.of(List.of("a:7001", " b:7002", "c:7003")), 1, 7002);
         assertEquals(List.of("a:7001", "b:7002", "c:7003"), members.addresses());
         assertEquals(1, members.self());
     }
@@ -57,9 +55,41 @@ class ClusterMembersTest {
     }
 
     @Test
-    void discoveryOtherThanStaticIsRefused() {
-        assertThrows(IllegalStateException.class, () -> ClusterMembers.from(Optional.empty(), 0,
-                ChrononConfig.Discovery.STATEFULSET, 8080));
+    void aStatefulSetPodDerivesItsIdFromItsOrdinalAndTheMembersFromThePodNames() {
+        ClusterMembers members = ClusterMembers.statefulSet(Optional.of(3), Optional.of("chronon-peers"),
+                Optional.empty(), Optional.empty(), "chronon-2", 8080);
+        assertEquals(2, members.self());
+        assertEquals(List.of("chronon-0.chronon-peers:8080", "chronon-1.chronon-peers:8080",
+                "chronon-2.chronon-peers:8080"), members.addresses());
+        ClusterMembers qualified = ClusterMembers.statefulSet(Optional.of(3), Optional.of("peers"), Optional.of("bank"),
+                Optional.of(0), "my-chronon-0", 9000);
+        assertEquals(0, qualified.self());
+        assertEquals("my-chronon-1.peers.bank.svc.cluster.local:9000", qualified.addresses().get(1));
+    }
+
+    private static String statefulSetRefusal(Optional<Integer> replicas, Optional<String> service,
+                                             Optional<Integer> podIndex, String hostName) {
+        return assertThrows(IllegalStateException.class, () -> ClusterMembers.statefulSet(replicas, service,
+                Optional.empty(), podIndex, hostName, 8080)).getMessage();
+    }
+
+    @Test
+    void aStatefulSetWithAnEvenOrMissingReplicaCountIsRefused() {
+        assertTrue(statefulSetRefusal(Optional.of(4), Optional.of("s"), Optional.empty(), "c-0").contains("replicaCount"));
+        assertTrue(statefulSetRefusal(Optional.empty(), Optional.of("s"), Optional.empty(), "c-0")
+                .contains("CHRONON_REPLICAS"));
+        assertTrue(statefulSetRefusal(Optional.of(3), Optional.empty(), Optional.empty(), "c-0")
+                .contains("CHRONON_SERVICE"));
+    }
+
+    @Test
+    void aPodWithoutAnOrdinalOrBeyondTheReplicaCountIsRefused() {
+        assertTrue(statefulSetRefusal(Optional.of(3), Optional.of("s"), Optional.empty(), "laptop")
+                .contains("'laptop'"));
+        assertTrue(statefulSetRefusal(Optional.of(3), Optional.of("s"), Optional.of(1), "c-2")
+                .contains("CHRONON_POD_INDEX=1"));
+        assertTrue(statefulSetRefusal(Optional.of(3), Optional.of("s"), Optional.empty(), "c-3")
+                .contains("not a membership change"));
     }
 
     @Test
