@@ -16,8 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.chronon.kernel.ChrApplication;
+import io.chronon.kernel.Outcome;
 
 /**
  * The application's commands, queries and results as JSON. The JSON types are the application's
@@ -91,6 +93,31 @@ public final class ApplicationJson {
     /** A command's or query's result as JSON. */
     public JsonNode result(byte[] encoded) {
         return mapper.valueToTree(application.results().decode(encoded));
+    }
+
+    /** A command from the log, in the application's encoding, as JSON. */
+    public JsonNode commandJson(byte[] encoded) {
+        return mapper.valueToTree(application.commands().decode(encoded));
+    }
+
+    /** An outcome as JSON: {@code {"result":…}}, or what kind of no it was. */
+    public JsonNode outcome(Outcome outcome) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        return switch (outcome) {
+            case Outcome.Completed completed -> {
+                try {
+                    yield nodes.objectNode().set("result", result(completed.result()));
+                } catch (RuntimeException undecodable) {
+                    yield nodes.objectNode().put("result", "(" + completed.result().length + " bytes the current"
+                            + " code cannot decode)");
+                }
+            }
+            case Outcome.Rejected rejected -> nodes.objectNode().set("rejection", nodes.objectNode()
+                    .put("code", rejected.rejection().code()).put("message", rejected.rejection().message()));
+            case Outcome.Failed failed -> nodes.objectNode().put("failed", failed.error());
+            case Outcome.SessionExpired expired -> nodes.objectNode().put("sessionExpired", true);
+            case Outcome.StaleRequest stale -> nodes.objectNode().put("staleRequest", stale.latestRequestNumber());
+        };
     }
 
     private Object read(byte[] json, JavaType type, String what) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.event.Observes;
@@ -74,6 +75,7 @@ public class ChrononNode {
     private final int httpPort;
     private final NodeMetrics metrics;
     private final PeerGate gate;
+    private final CommittedEntries committed;
     private final PeerCounters peerCounters;
     private final PeerSecret secret;
 
@@ -107,7 +109,8 @@ public class ChrononNode {
     ChrononNode(ChrononConfig config, ApplicationCandidates candidates, @Any Instance<EffectSink> userSinks,
                 @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort,
                 @ConfigProperty(name = "quarkus.http.test-port", defaultValue = "8081") int testPort,
-                MeterRegistry registry, PeerGate gate) {
+                MeterRegistry registry, PeerGate gate, CommittedEntries committed) {
+        this.committed = committed;
         this.metrics = new NodeMetrics(registry);
         this.gate = gate;
         this.peerCounters = new PeerCounters(registry);
@@ -303,8 +306,12 @@ public class ChrononNode {
         long seed = new SecureRandom().nextLong();
         OutcomeJournal outcomes = OutcomeJournal.open(directory);
         ReplayCheck replayCheck = new ReplayCheck(outcomes, json);
+        Consumer<Executor.Result> applied = result -> {
+            replayCheck.applied(result);
+            committed.applied(result, json);
+        };
         NodeStartup.Started started = NodeStartup.start(data, new Executor<>(application, SESSION_CAPACITY, clusterId),
-                replica, effects, snapshots, NodeDriver::wallClockNanos, seed, UUID::randomUUID, replayCheck::applied);
+                replica, effects, snapshots, NodeDriver::wallClockNanos, seed, UUID::randomUUID, applied);
         started.notes().forEach(note -> LOG.infof("replica %d start-up: %s", id, note));
         EffectJournal journal = EffectJournal.open(directory);
         Map<String, EffectSink> sinks = sinksByName();
@@ -328,7 +335,7 @@ public class ChrononNode {
             network = peerLinks::send;
         }
         NodeDriver driver = new NodeDriver(started.node(), storage,
-                name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network, replayCheck::applied);
+                name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network, applied);
         LocalReplica local = new LocalReplica(id, driver, journal, outcomes, replayCheck, peerLinks);
         if (!inProcess && members.size() > 1) {
             gate.open(new ReplicaHost(local), secret, peerCounters);

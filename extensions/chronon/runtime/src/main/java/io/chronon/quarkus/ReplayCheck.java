@@ -3,7 +3,6 @@ package io.chronon.quarkus;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.chronon.kernel.Executor;
 import io.chronon.kernel.Outcome;
 import org.jboss.logging.Logger;
@@ -74,30 +73,10 @@ final class ReplayCheck {
     }
 
     private void report(long index, Outcome recorded, Outcome now) {
-        JsonNode before = describe(recorded);
-        JsonNode after = describe(now);
+        JsonNode before = json.outcome(recorded);
+        JsonNode after = json.outcome(now);
         List<JsonDiff.Change> changes = JsonDiff.diff(before, after);
         divergence = new Divergence(index, before.toString(), after.toString(), changes);
         LOG.warn(divergence.describe());
-    }
-
-    /** An outcome as JSON: the application's result, or what kind of no it was. */
-    private JsonNode describe(Outcome outcome) {
-        JsonNodeFactory nodes = JsonNodeFactory.instance;
-        return switch (outcome) {
-            case Outcome.Completed completed -> {
-                try {
-                    yield nodes.objectNode().set("result", json.result(completed.result()));
-                } catch (RuntimeException undecodable) {
-                    yield nodes.objectNode().put("result", "(" + completed.result().length + " bytes the current"
-                            + " code cannot decode)");
-                }
-            }
-            case Outcome.Rejected rejected -> nodes.objectNode().set("rejection", nodes.objectNode()
-                    .put("code", rejected.rejection().code()).put("message", rejected.rejection().message()));
-            case Outcome.Failed failed -> nodes.objectNode().put("failed", failed.error());
-            case Outcome.SessionExpired expired -> nodes.objectNode().put("sessionExpired", true);
-            case Outcome.StaleRequest stale -> nodes.objectNode().put("staleRequest", stale.latestRequestNumber());
-        };
     }
 }

@@ -10,6 +10,7 @@ import io.chronon.kernel.ChrApplication;
 import io.chronon.quarkus.ApplicationCandidates;
 import io.chronon.quarkus.ChrononNode;
 import io.chronon.quarkus.ChrononRecorder;
+import io.chronon.quarkus.CommittedEntries;
 import io.chronon.quarkus.NodeLiveness;
 import io.chronon.quarkus.NodeReadiness;
 import io.chronon.quarkus.api.ClientGrpcService;
@@ -20,6 +21,7 @@ import io.chronon.quarkus.api.OutboxResource;
 import io.chronon.quarkus.api.PrimaryForwarder;
 import io.chronon.quarkus.api.QueryResource;
 import io.chronon.quarkus.api.StatusResource;
+import io.chronon.quarkus.api.WatchResource;
 import io.chronon.quarkus.peer.PeerGate;
 import io.chronon.quarkus.peer.PeerService;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
@@ -42,7 +44,8 @@ class ChrononProcessor {
     private static final DotName NAMED = DotName.createSimple("jakarta.inject.Named");
     private static final String[] ENDPOINTS = {CommandResource.class.getName(), QueryResource.class.getName(),
         OutboxResource.class.getName(), DevClusterResource.class.getName(),
-        StatusResource.class.getName(), PeerService.class.getName(), ClientGrpcService.class.getName()};
+        StatusResource.class.getName(), WatchResource.class.getName(), PeerService.class.getName(),
+        ClientGrpcService.class.getName()};
 
     @BuildStep
     FeatureBuildItem feature() {
@@ -97,7 +100,8 @@ class ChrononProcessor {
     @BuildStep
     AdditionalBeanBuildItem nodeBeans() {
         return AdditionalBeanBuildItem.builder().addBeanClasses(ChrononNode.class, NodeLiveness.class,
-                NodeReadiness.class, PeerGate.class, PrimaryForwarder.class, CommandGateway.class).setUnremovable().build();
+                NodeReadiness.class, PeerGate.class, PrimaryForwarder.class, CommandGateway.class, CommittedEntries.class)
+                .setUnremovable().build();
     }
 
     /** The REST endpoints and the gRPC services are beans too, so that they receive the node. */
