@@ -49,6 +49,7 @@ import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.Replica;
 import io.chronon.vsr.ReplicaConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
@@ -76,6 +77,7 @@ public class ChrononNode {
     private final NodeMetrics metrics;
     private final PeerGate gate;
     private final CommittedEntries committed;
+    private final Tracer tracer;
     private final PeerCounters peerCounters;
     private final PeerSecret secret;
 
@@ -109,8 +111,9 @@ public class ChrononNode {
     ChrononNode(ChrononConfig config, ApplicationCandidates candidates, @Any Instance<EffectSink> userSinks,
                 @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort,
                 @ConfigProperty(name = "quarkus.http.test-port", defaultValue = "8081") int testPort,
-                MeterRegistry registry, PeerGate gate, CommittedEntries committed) {
+                MeterRegistry registry, PeerGate gate, CommittedEntries committed, Tracer tracer) {
         this.committed = committed;
+        this.tracer = tracer;
         this.metrics = new NodeMetrics(registry);
         this.gate = gate;
         this.peerCounters = new PeerCounters(registry);
@@ -335,7 +338,7 @@ public class ChrononNode {
             network = peerLinks::send;
         }
         NodeDriver driver = new NodeDriver(started.node(), storage,
-                name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network, applied);
+                name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network, applied, tracer);
         LocalReplica local = new LocalReplica(id, driver, journal, outcomes, replayCheck, peerLinks);
         if (!inProcess && members.size() > 1) {
             gate.open(new ReplicaHost(local), secret, peerCounters);

@@ -28,6 +28,11 @@ import io.chronon.vsr.Message;
 import io.chronon.vsr.Output;
 import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.Replica;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,6 +59,8 @@ final class NodeDriver implements AutoCloseable {
     private final PeerNetwork network;
     /** Sees every entry this node applies, in order, on the loop thread. */
     private final Consumer<Executor.Result> appliedListener;
+    /** Touched on the loop thread only. */
+    private final CommandTracing tracing;
     /** Ticks between two counts of the outbox for the backlog gauges. */
     private static final int OUTBOX_COUNT_TICKS = 100;
     private long ticks;
@@ -79,7 +86,8 @@ final class NodeDriver implements AutoCloseable {
                      int primaryHint) {}
 
     NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks, HaltPoint.Hook halts,
-               NodeMetrics metrics, PeerNetwork network, Consumer<Executor.Result> appliedListener) {
+               NodeMetrics metrics, PeerNetwork network, Consumer<Executor.Result> appliedListener, Tracer tracer) {
+        this.tracing = new CommandTracing(tracer);
         this.node = node;
         this.appliedListener = appliedListener;
         this.network = network;
@@ -112,9 +120,11 @@ final class NodeDriver implements AutoCloseable {
                 metrics.committed(System.nanoTime() - arrived);
             }
         });
+        Context context = Context.current();
         post(() -> {
             long id = ++nextCallId;
             commands.put(id, answer);
+            tracing.submitted(id, context);
             node.command(id, client, requestNumber, command);
         });
         return answer;
@@ -219,11 +229,15 @@ final class NodeDriver implements AutoCloseable {
         reads.values().forEach(call -> call.completeExceptionally(new NodeCrashedException(e)));
         commands.clear();
         reads.clear();
+        tracing.forgetCalls();
         inbox.clear();
     }
 
     private void process() {
-        for (NodeOutput output : node.drainOutputs()) {
+        List<NodeOutput> outputs = node.drainOutputs();
+        List<Executor.Result> applied = node.drainApplied();
+        tracing.observe(outputs, applied);
+        for (NodeOutput output : outputs) {
             switch (output) {
                 case NodeOutput.Send send -> network.send(send.to(), send.message());
                 case NodeOutput.Storage work -> queueStorage(new StorageWork.ReplicaOutput(work.storage()));
@@ -243,16 +257,16 @@ final class NodeDriver implements AutoCloseable {
                 case NodeOutput.Execute execute -> execute(execute);
             }
         }
-        for (Executor.Result result : node.drainApplied()) {
+        for (Executor.Result result : applied) {
             if (result.outcome() instanceof Outcome.Failed) {
                 metrics.applyFailed();
             }
             appliedListener.accept(result);
         }
-        long applied = node.executor().appliedIndex();
-        if (applied - lastCheckpointedCommit >= COMMIT_CHECKPOINT_EVERY) {
-            lastCheckpointedCommit = applied;
-            queueStorage(new StorageWork.RecordCommit(applied));
+        long appliedIndex = node.executor().appliedIndex();
+        if (appliedIndex - lastCheckpointedCommit >= COMMIT_CHECKPOINT_EVERY) {
+            lastCheckpointedCommit = appliedIndex;
+            queueStorage(new StorageWork.RecordCommit(appliedIndex));
         }
         publishState();
     }
@@ -322,13 +336,20 @@ final class NodeDriver implements AutoCloseable {
             return;
         }
         EffectSink sink = sinks.apply(execute.sink());
+        Span span = tracing.effect(execute);
         effectThread.execute(() -> {
             CompletableFuture<Void> delivery;
-            try {
+            try (Scope current = span.makeCurrent()) {
                 delivery = sink.deliver(execute.id(), execute.view(), execute.payload()).toCompletableFuture();
             } catch (RuntimeException e) {
                 delivery = CompletableFuture.failedFuture(e);
             }
+            delivery.whenComplete((ignored, error) -> {
+                if (error != null) {
+                    span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+                }
+                span.end();
+            });
             delivery.whenComplete((ignored, error) -> inbox.add(() -> {
                 if (error == null) {
                     halts.reached(HaltPoint.AFTER_SINK_COMMIT_BEFORE_ACK);

@@ -17,6 +17,10 @@ import io.chronon.quarkus.ApplicationJson;
 import io.chronon.quarkus.ChrononConfig;
 import io.chronon.quarkus.ChrononNode;
 import io.chronon.vsr.ReadConsistency;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 
 /**
  * One command or query, from raw JSON to its answer, whichever API it came through (REST or gRPC):
@@ -28,6 +32,7 @@ public class CommandGateway {
     private final ChrononNode node;
     private final ChrononConfig config;
     private final PrimaryForwarder forwarder;
+    private final Tracer tracer;
 
     /** The client session a request names, or none. */
     record Session(UUID client, long requestNumber) {
@@ -35,8 +40,9 @@ public class CommandGateway {
     }
 
     @Inject
-    public CommandGateway(ChrononNode node, ChrononConfig config, PrimaryForwarder forwarder) {
+    public CommandGateway(ChrononNode node, ChrononConfig config, PrimaryForwarder forwarder, Tracer tracer) {
         this.node = node;
+        this.tracer = tracer;
         this.config = config;
         this.forwarder = forwarder;
     }
@@ -118,15 +124,38 @@ public class CommandGateway {
         };
     }
 
+    /**
+     * Proposes one command and waits for its answer, in a span of its own (the trace then follows
+     * the command to the delivery of its effects).
+     */
     CompletableFuture<CommandAnswers.Answer> call(Session session, byte[] command) {
-        try {
-            return node.command(session.client(), session.requestNumber(), command)
+        Span span = tracer.spanBuilder("chronon command").startSpan();
+        if (!session.client().equals(Entry.NO_CLIENT)) {
+            span.setAttribute("chronon.client.id", session.client().toString());
+            span.setAttribute("chronon.request.number", session.requestNumber());
+        }
+        CompletableFuture<CommandAnswers.Answer> answer;
+        try (Scope current = span.makeCurrent()) {
+            answer = node.command(session.client(), session.requestNumber(), command)
                     .orTimeout(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(answer -> CommandAnswers.of(answer, node.json()))
+                    .thenApply(done -> CommandAnswers.of(done, node.json()))
                     .exceptionally(CommandAnswers::failure);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(CommandAnswers.failure(e));
+            answer = CompletableFuture.completedFuture(CommandAnswers.failure(e));
         }
+        return answer.whenComplete((done, error) -> {
+            if (done != null) {
+                span.setAttribute("chronon.status", done.status());
+                if (done.body().has("index")) {
+                    span.setAttribute("chronon.index", done.body().get("index").asLong());
+                    span.setAttribute("chronon.view", done.body().path("view").asLong());
+                }
+                if (done.status() >= 500) {
+                    span.setStatus(StatusCode.ERROR, done.body().path("error").asText());
+                }
+            }
+            span.end();
+        });
     }
 
     static Session session(String clientId, String requestNumber) {
