@@ -3,6 +3,7 @@ package io.chronon.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,14 +13,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.chronon.client.ChrononClient;
 import io.chronon.client.CommandResult;
@@ -31,13 +37,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three packaged nodes on loopback, their peer links through per-link proxies, the bank workload
+ * Three packaged nodes on loopback, their peer links through per-link proxies (the test kit's
+ * {@link ProxyMesh}), the bank workload
  * through REST with client sessions from several clients at once. The primary is SIGKILLed mid-run:
  * another is elected and serves, the killed node restarts from its disk and catches up. At the end,
  * every acknowledged transfer is in the state exactly once (each client owns an account pair, so its
  * count of acknowledged transfers must equal its sink's balance), money is conserved, every replica
  * holds the same balances, and a retried request number is answered from the session table, not
- * applied again.
+ * applied again. And a primary cut off from both peers is replaced by the majority, then rejoins as a
+ * backup of the new view when the partition heals.
  */
 class ClusterIT {
     private static final int CLIENTS = 4;
@@ -48,6 +56,7 @@ class ClusterIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<NodeProcess> nodes = new ArrayList<>();
+    private final List<Path> dataDirs = new ArrayList<>();
     private ProxyMesh mesh;
 
     @AfterEach
@@ -141,7 +150,105 @@ class ClusterIT {
                 "the retried deposit was applied once");
     }
 
+    @Test
+    void anIsolatedPrimaryIsReplacedAndRejoinsWhenThePartitionHeals() throws Exception {
+        long seed = new Random().nextLong();
+        System.out.println("ClusterIT seed " + seed);
+        startCluster(seed);
+        List<String> urls = nodes.stream().map(node -> node.uri("").toString()).toList();
+        try (ChrononClient client = client(urls)) {
+            client.submit(deposit("before", 10));
+        }
+        int isolated = awaitPrimary();
+        long oldView = view(nodes.get(isolated));
+        mesh.isolate(isolated);
+
+        List<String> majority = new ArrayList<>(urls);
+        majority.remove(isolated);
+        CommandResult during;
+        try (ChrononClient client = client(majority)) {
+            during = client.submit(deposit("during", 20));
+        }
+        assertTrue(during.view() > oldView, "committed in a new view: " + during.view() + " > " + oldView);
+        int primary = awaitPrimary(replica -> replica != isolated);
+
+        mesh.heal();
+        long commitIndex = number(get(nodes.get(primary), "/chronon/status"), "commitIndex");
+        ConcurrentLinkedQueue<Throwable> none = new ConcurrentLinkedQueue<>();
+        awaitTrue(() -> {
+            String status = get(nodes.get(isolated), "/chronon/status");
+            return status.contains("\"role\":\"BACKUP\"") && number(status, "view") >= during.view()
+                    && number(status, "appliedIndex") >= commitIndex;
+        }, none, "the isolated replica rejoined as a backup and caught up to index " + commitIndex);
+        assertEquals(stateOf(query(primary, "{\"type\":\"balances\"}", false)),
+                stateOf(query(isolated, "{\"type\":\"balances\"}", true)), "the rejoined replica's state");
+        assertEquals(20, balance(query(isolated, "{\"type\":\"balances\"}", true), "during"));
+    }
+
+    @Test
+    void emptyReplicasWaitForEveryPeerThenFoundOneClusterAndAWipedReplicaRejoinsRecovering() throws Exception {
+        long seed = new Random().nextLong();
+        System.out.println("ClusterIT seed " + seed);
+        prepareCluster(seed);
+        nodes.get(1).start();
+        nodes.get(2).start();
+        for (int id = 1; id <= 2; id++) {
+            nodes.get(id).awaitHttp("/chronon/status", 200, Duration.ofSeconds(60));
+        }
+        Thread.sleep(1_500);
+        for (int id = 1; id <= 2; id++) {
+            String status = get(nodes.get(id), "/chronon/status");
+            assertTrue(status.contains("\"clusterId\":null") && status.contains("\"role\":\"RECOVERING\""),
+                    "without replica 0 nobody founds a cluster: " + status);
+        }
+        nodes.get(0).start();
+        nodes.get(0).awaitHttp("/chronon/status", 200, Duration.ofSeconds(60));
+        List<String> urls = nodes.stream().map(node -> node.uri("").toString()).toList();
+        try (ChrononClient client = client(urls)) {
+            client.submit(deposit("founded", 30));
+        }
+        Set<String> clusters = new HashSet<>();
+        for (NodeProcess node : nodes) {
+            Matcher cluster = Pattern.compile("\"clusterId\":\"([0-9a-f-]+)\"").matcher(get(node, "/chronon/status"));
+            assertTrue(cluster.find(), "every replica joined a cluster");
+            clusters.add(cluster.group(1));
+        }
+        assertEquals(1, clusters.size(), "one cluster: " + clusters);
+
+        int wiped = awaitPrimary() == 2 ? 1 : 2;
+        nodes.get(wiped).kill();
+        deleteRecursively(dataDirs.get(wiped));
+        try (ChrononClient client = client(urls)) {
+            client.submit(deposit("while-wiped", 40));
+        }
+        nodes.get(wiped).restart();
+        ConcurrentLinkedQueue<Throwable> none = new ConcurrentLinkedQueue<>();
+        awaitTrue(() -> balance(query(wiped, "{\"type\":\"balances\"}", true), "while-wiped") == 40, none,
+                "the wiped replica was refilled from its peers");
+        assertTrue(nodes.get(wiped).logTail(400).contains("recovering"), "it joined recovering");
+        assertEquals(30, balance(query(wiped, "{\"type\":\"balances\"}", true), "founded"));
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
     private void startCluster(long seed) throws Exception {
+        prepareCluster(seed);
+        for (NodeProcess node : nodes) {
+            node.start();
+        }
+        for (NodeProcess node : nodes) {
+            node.awaitHttp("/chronon/status", 200, Duration.ofSeconds(60));
+        }
+    }
+
+    /** Three nodes, not started yet, their peer links through a fresh proxy mesh. */
+    private void prepareCluster(long seed) throws Exception {
         Path jar = Path.of(System.getProperty("chronon.node.jar"));
         assertTrue(Files.isRegularFile(jar), "the packaged node is missing: " + jar);
         int[] ports = Ports.free(3);
@@ -153,17 +260,15 @@ class ClusterIT {
         }
         mesh = ProxyMesh.start(addresses, seed);
         for (int id = 0; id < ports.length; id++) {
-            NodeSpec spec = NodeSpec.builder("cluster-node-" + id).jar(jar).httpPort(ports[id])
-                    .dataDir(Files.createTempDirectory("chronon-cluster-it-" + id))
+            Path dataDir = Files.createTempDirectory("chronon-cluster-it-" + id);
+            dataDirs.add(dataDir);
+            NodeSpec spec = NodeSpec.builder("cluster-node-" + id).jar(jar).httpPort(ports[id]).dataDir(dataDir)
                     .systemProperty(NodeSpec.NODE_ID, Integer.toString(id))
                     .systemProperty(NodeSpec.MEMBERS, String.join(",", members))
                     .systemProperty(NodeSpec.DIAL_ADDRESSES, mesh.dialAddresses(id))
                     .systemProperty("chronon.cluster-secret", SECRET)
                     .logFile(Path.of("target/it-logs/cluster-node-" + id + ".log")).build();
-            nodes.add(NodeProcess.start(spec));
-        }
-        for (NodeProcess node : nodes) {
-            node.awaitHttp("/chronon/status", 200, Duration.ofSeconds(60));
+            nodes.add(new NodeProcess(spec));
         }
     }
 
@@ -178,10 +283,14 @@ class ClusterIT {
 
     /** The replica that says it is the primary, once one does. */
     private int awaitPrimary() throws InterruptedException {
+        return awaitPrimary(replica -> true);
+    }
+
+    private int awaitPrimary(IntPredicate among) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             for (int node = 0; node < nodes.size(); node++) {
-                if (nodes.get(node).isAlive()) {
+                if (nodes.get(node).isAlive() && among.test(node)) {
                     Matcher role = ROLE.matcher(get(nodes.get(node), "/chronon/status"));
                     if (role.find() && role.group(1).equals("PRIMARY")) {
                         return node;
@@ -268,8 +377,8 @@ class ClusterIT {
                 if (condition.holds()) {
                     return;
                 }
-            } catch (Exception e) {
-                // Not yet: the node may be starting.
+            } catch (Exception | AssertionError e) {
+                // Not yet: the node may be starting or still joining.
             }
             Thread.sleep(50);
         }
