@@ -162,6 +162,19 @@ class ClusterIT {
         int isolated = awaitPrimary();
         long oldView = view(nodes.get(isolated));
         mesh.isolate(isolated);
+        // The cut-off primary cannot commit: its client hears 503 or 504 and retries the same request
+        // number elsewhere, where it is applied once.
+        UUID session = UUID.randomUUID();
+        HttpResponse<String> cutOff = command(isolated, session, 1, deposit("retried-elsewhere", 5));
+        assertTrue(cutOff.statusCode() == 503 || cutOff.statusCode() == 504, cutOff.statusCode() + " " + cutOff.body());
+        int other = isolated == 0 ? 1 : 0;
+        HttpResponse<String> retried = command(other, session, 1, deposit("retried-elsewhere", 5));
+        long retryDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (retried.statusCode() != 200 && System.nanoTime() < retryDeadline) {
+            Thread.sleep(100);
+            retried = command(other, session, 1, deposit("retried-elsewhere", 5));
+        }
+        assertEquals(200, retried.statusCode(), retried.body());
 
         List<String> majority = new ArrayList<>(urls);
         majority.remove(isolated);
@@ -183,6 +196,8 @@ class ClusterIT {
         assertEquals(stateOf(query(primary, "{\"type\":\"balances\"}", false)),
                 stateOf(query(isolated, "{\"type\":\"balances\"}", true)), "the rejoined replica's state");
         assertEquals(20, balance(query(isolated, "{\"type\":\"balances\"}", true), "during"));
+        assertEquals(5, balance(query(isolated, "{\"type\":\"balances\"}", true), "retried-elsewhere"),
+                "the command the cut-off primary could not commit was applied once, by the retry");
     }
 
     @Test
@@ -267,6 +282,7 @@ class ClusterIT {
                     .systemProperty(NodeSpec.MEMBERS, String.join(",", members))
                     .systemProperty(NodeSpec.DIAL_ADDRESSES, mesh.dialAddresses(id))
                     .systemProperty("chronon.cluster-secret", SECRET)
+                    .systemProperty("chronon.command-timeout", "3s")
                     .logFile(Path.of("target/it-logs/cluster-node-" + id + ".log")).build();
             nodes.add(new NodeProcess(spec));
         }
