@@ -282,6 +282,7 @@ class ClusterIT {
                     .systemProperty(NodeSpec.MEMBERS, String.join(",", members))
                     .systemProperty(NodeSpec.DIAL_ADDRESSES, mesh.dialAddresses(id))
                     .systemProperty("chronon.cluster-secret", SECRET)
+                    .systemProperty(HaltPointIT.JOURNAL_STATEMENTS, "journal")
                     .systemProperty("chronon.command-timeout", "3s")
                     .logFile(Path.of("target/it-logs/cluster-node-" + id + ".log")).build();
             nodes.add(new NodeProcess(spec));

@@ -2,6 +2,7 @@ package io.chronon.quarkus;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -92,6 +93,13 @@ public interface ChrononConfig {
     /** The outbox: effects waiting for their sinks. */
     Outbox outbox();
 
+    /**
+     * Where each kind of effect goes, by the sink name the application gives it:
+     * {@code chronon.effects."statements".sink=postgresql}. Kinds not listed go to an
+     * {@code EffectSink} bean of that name, or else to the effect journal.
+     */
+    Map<String, EffectRoute> effects();
+
     /** History kept for time travel. */
     History history();
 
@@ -104,6 +112,20 @@ public interface ChrononConfig {
         STATIC,
         /** From the StatefulSet's pod ordinal and DNS names. */
         STATEFULSET
+    }
+
+    /** The sink of one kind of effect. */
+    interface EffectRoute {
+        /** {@code journal} (the default) or {@code postgresql}. */
+        @WithDefault("journal")
+        SinkType sink();
+    }
+
+    enum SinkType {
+        /** The built-in journal in the data directory. */
+        JOURNAL,
+        /** PostgreSQL through the reactive client, exactly once (fenced, deduplicated). */
+        POSTGRESQL
     }
 
     /** Dev mode settings. */

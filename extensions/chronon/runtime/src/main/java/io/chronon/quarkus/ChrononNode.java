@@ -43,6 +43,8 @@ import io.chronon.quarkus.peer.PeerGate;
 import io.chronon.quarkus.peer.PeerHost;
 import io.chronon.quarkus.peer.PeerLinks;
 import io.chronon.quarkus.peer.PeerSecret;
+import io.chronon.quarkus.sink.PostgresEffectWriter;
+import io.chronon.quarkus.sink.SinkCounters;
 import io.chronon.vsr.Message;
 import io.chronon.vsr.MessageCodec;
 import io.chronon.vsr.ReadConsistency;
@@ -73,6 +75,8 @@ public class ChrononNode {
     private final ChrononConfig config;
     private final ApplicationCandidates candidates;
     private final Instance<EffectSink> userSinks;
+    private final Instance<PostgresEffectWriter> writers;
+    private final SinkCounters sinkCounters;
     private final int httpPort;
     private final NodeMetrics metrics;
     private final PeerGate gate;
@@ -109,11 +113,14 @@ public class ChrononNode {
 
     @Inject
     ChrononNode(ChrononConfig config, ApplicationCandidates candidates, @Any Instance<EffectSink> userSinks,
+                @Any Instance<PostgresEffectWriter> writers,
                 @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort,
                 @ConfigProperty(name = "quarkus.http.test-port", defaultValue = "8081") int testPort,
                 MeterRegistry registry, PeerGate gate, CommittedEntries committed, Tracer tracer) {
         this.committed = committed;
         this.tracer = tracer;
+        this.writers = writers;
+        this.sinkCounters = new SinkCounters(registry);
         this.metrics = new NodeMetrics(registry);
         this.gate = gate;
         this.peerCounters = new PeerCounters(registry);
@@ -317,7 +324,7 @@ public class ChrononNode {
                 replica, effects, snapshots, NodeDriver::wallClockNanos, seed, UUID::randomUUID, applied);
         started.notes().forEach(note -> LOG.infof("replica %d start-up: %s", id, note));
         EffectJournal journal = EffectJournal.open(directory);
-        Map<String, EffectSink> sinks = sinksByName();
+        Map<String, EffectSink> sinks = EffectRouting.sinks(config, userSinks, writers, clusterId, sinkCounters);
         Halts halts = new Halts(config.test().haltPoints().orElse(Set.of()));
         NodeStorage storage = new NodeStorage(data, application, snapshots, UUID::randomUUID, halts);
         PeerLinks peerLinks = null;
@@ -492,17 +499,6 @@ public class ChrononNode {
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("the ChrApplication class " + className + " is not on the class path", e);
         }
-    }
-
-    private Map<String, EffectSink> sinksByName() {
-        Map<String, EffectSink> sinks = new HashMap<>();
-        for (EffectSink sink : userSinks) {
-            EffectSink previous = sinks.put(sink.name(), sink);
-            if (previous != null) {
-                throw new IllegalStateException("two effect sinks are named '" + sink.name() + "'");
-            }
-        }
-        return sinks;
     }
 
     private Set<String> unorderedSinks() {

@@ -1,0 +1,61 @@
+package io.chronon.app;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.postgresql.Driver;
+
+/**
+ * A database of its own for this test run, on the machine's PostgreSQL (127.0.0.1:5432, user
+ * {@code postgres}, trust authentication), dropped afterwards. A missing PostgreSQL fails the tests
+ * and says so; they never skip.
+ */
+public class PostgresTestDatabase implements QuarkusTestResourceLifecycleManager {
+    static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    static final String USER = "postgres";
+    private static String database;
+
+    /**
+     * A connection to {@code database} through the driver itself: with Quarkus test profiles the
+     * resource runs in class loaders that DriverManager does not look into.
+     */
+    static Connection connect(String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        return new Driver().connect(SERVER + database, properties);
+    }
+
+    /** A connection to this run's database. */
+    static Connection connect() throws SQLException {
+        return connect(database);
+    }
+
+    @Override
+    public Map<String, String> start() {
+        database = "chronon_test_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection connection = connect("postgres");
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the tests need PostgreSQL on 127.0.0.1:5432 (user postgres, trust"
+                    + " authentication): " + e.getMessage(), e);
+        }
+        return Map.of("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/" + database,
+                "quarkus.datasource.username", USER);
+    }
+
+    @Override
+    public void stop() {
+        try (Connection connection = connect("postgres");
+             Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop the test database " + database, e);
+        }
+    }
+}
