@@ -1,0 +1,238 @@
+package io.chronon.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.function.IntPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import io.chronon.client.ChrononClient;
+import io.chronon.testkit.NodeProcess;
+import io.chronon.testkit.NodeSpec;
+import io.chronon.testkit.Ports;
+import io.chronon.testkit.ProxyMesh;
+
+/**
+ * Three packaged nodes on loopback for the multi-process tests: their own data directories, the
+ * cluster secret, peer links through a proxy mesh, and the calls the tests make (status, commands
+ * with sessions, queries, metrics). Nodes are created stopped; {@link #startAll()} starts them.
+ */
+final class LocalCluster implements AutoCloseable {
+    static final String SECRET = "local-cluster-secret";
+    private static final Pattern ROLE = Pattern.compile("\"role\":\"([A-Z_]+)\"");
+    private static final String NUMBER_FIELD = "\"%s\":(-?\\d+|null)";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private final List<Path> dataDirs = new ArrayList<>();
+    private final ProxyMesh mesh;
+
+    /**
+     * @param name       names the log files ({@code target/it-logs/<name>-<id>.log})
+     * @param properties further system properties of every node
+     */
+    LocalCluster(String name, long seed, Map<String, String> properties) throws IOException {
+        Path jar = Path.of(System.getProperty("chronon.node.jar"));
+        assertTrue(Files.isRegularFile(jar), "the packaged node is missing: " + jar);
+        int[] ports = Ports.free(3);
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        List<String> members = new ArrayList<>();
+        for (int port : ports) {
+            addresses.add(new InetSocketAddress("127.0.0.1", port));
+            members.add("127.0.0.1:" + port);
+        }
+        mesh = ProxyMesh.start(addresses, seed);
+        for (int id = 0; id < ports.length; id++) {
+            Path dataDir = Files.createTempDirectory("chronon-" + name + "-" + id);
+            dataDirs.add(dataDir);
+            NodeSpec spec = NodeSpec.builder(name + "-" + id).jar(jar).httpPort(ports[id]).dataDir(dataDir)
+                    .systemProperty(NodeSpec.NODE_ID, Integer.toString(id))
+                    .systemProperty(NodeSpec.MEMBERS, String.join(",", members))
+                    .systemProperty(NodeSpec.DIAL_ADDRESSES, mesh.dialAddresses(id))
+                    .systemProperty("chronon.cluster-secret", SECRET)
+                    .systemProperty("chronon.command-timeout", "3s")
+                    .systemProperties(properties)
+                    .logFile(Path.of("target/it-logs/" + name + "-" + id + ".log")).build();
+            nodes.add(new NodeProcess(spec));
+        }
+    }
+
+    /** Starts every node and waits until each serves HTTP. */
+    LocalCluster startAll() {
+        nodes.forEach(NodeProcess::start);
+        nodes.forEach(node -> node.awaitHttp("/chronon/status", 200, Duration.ofSeconds(60)));
+        return this;
+    }
+
+    NodeProcess node(int id) {
+        return nodes.get(id);
+    }
+
+    int size() {
+        return nodes.size();
+    }
+
+    ProxyMesh mesh() {
+        return mesh;
+    }
+
+    Path dataDir(int id) {
+        return dataDirs.get(id);
+    }
+
+    List<String> urls() {
+        return nodes.stream().map(node -> node.uri("").toString()).toList();
+    }
+
+    static ChrononClient client(List<String> urls) {
+        return ChrononClient.builder().nodes(urls).attemptTimeout(Duration.ofSeconds(5))
+                .deadline(Duration.ofSeconds(60)).build();
+    }
+
+    /** The replica that says it is the primary, once one does. */
+    int awaitPrimary() throws InterruptedException {
+        return awaitPrimary(replica -> true);
+    }
+
+    int awaitPrimary(IntPredicate among) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (int node = 0; node < nodes.size(); node++) {
+                if (nodes.get(node).isAlive() && among.test(node)) {
+                    Matcher role = ROLE.matcher(status(node));
+                    if (role.find() && role.group(1).equals("PRIMARY")) {
+                        return node;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no primary within 60 s");
+    }
+
+    /** The node's status JSON, or "" if it does not answer. */
+    String status(int node) {
+        return get(node, "/chronon/status");
+    }
+
+    String get(int node, String path) {
+        try {
+            return nodes.get(node).get(path, Duration.ofSeconds(5)).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    long view(int node) {
+        return number(status(node), "view");
+    }
+
+    String query(int node, String query, boolean local) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(nodes.get(node).uri("/chronon/queries"
+                        + (local ? "?consistency=local" : ""))).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.ofString(query)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer.body());
+        return answer.body();
+    }
+
+    HttpResponse<String> command(int node, UUID client, long requestNumber, String command) throws Exception {
+        return http.send(HttpRequest.newBuilder(nodes.get(node).uri("/chronon/commands"))
+                .header("Content-Type", "application/json").header("Chronon-Client-Id", client.toString())
+                .header("Chronon-Request-Number", Long.toString(requestNumber)).timeout(Duration.ofSeconds(15))
+                .POST(HttpRequest.BodyPublishers.ofString(command)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value of a Prometheus counter on a node, 0 when it has not counted yet or does not answer. */
+    double counter(int node, String line) {
+        for (String metric : get(node, "/q/metrics").lines().toList()) {
+            if (metric.startsWith(line + " ")) {
+                return Double.parseDouble(metric.substring(line.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
+    /** Kills the node, empties its data directory, and leaves it stopped. */
+    void wipe(int node) throws IOException {
+        nodes.get(node).kill();
+        try (Stream<Path> paths = Files.walk(dataDirs.get(node))) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                if (!path.equals(dataDirs.get(node))) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(NodeProcess::close);
+        mesh.close();
+    }
+
+    static String deposit(String account, long amount) {
+        return "{\"type\":\"deposit\",\"account\":\"" + account + "\",\"amount\":" + amount + "}";
+    }
+
+    static String transfer(String from, String to, long amount) {
+        return "{\"type\":\"transfer\",\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":" + amount + "}";
+    }
+
+    static long balance(String balances, String account) {
+        Matcher matcher = Pattern.compile("\"" + Pattern.quote(account) + "\":(\\d+)").matcher(balances);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    /** The state part of a query answer, without the index it was read at. */
+    static String stateOf(String answer) {
+        return answer.substring(answer.indexOf("\"result\""));
+    }
+
+    static long number(String json, String field) {
+        Matcher matcher = Pattern.compile(String.format(NUMBER_FIELD, field)).matcher(json);
+        if (!matcher.find() || matcher.group(1).equals("null")) {
+            return -1;
+        }
+        return Long.parseLong(matcher.group(1));
+    }
+
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Waits up to 60 s for the condition; stops early when a client of the test failed. */
+    static void awaitTrue(Condition condition, Queue<Throwable> failures, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!failures.isEmpty()) {
+                throw new AssertionError("a client failed while waiting for " + what, failures.peek());
+            }
+            try {
+                if (condition.holds()) {
+                    return;
+                }
+            } catch (Exception | AssertionError e) {
+                // Not yet: the node may be starting or still joining.
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("not within 60 s: " + what);
+    }
+}
