@@ -80,6 +80,15 @@ final class LocalCluster implements AutoCloseable {
         return this;
     }
 
+    /** Stops the node (if it runs) and starts it again with these system properties changed. */
+    void restartWith(int id, Map<String, String> properties) {
+        NodeProcess old = nodes.get(id);
+        old.close();
+        NodeProcess restarted = new NodeProcess(old.spec().toBuilder().systemProperties(properties).build());
+        nodes.set(id, restarted);
+        restarted.start();
+    }
+
     NodeProcess node(int id) {
         return nodes.get(id);
     }

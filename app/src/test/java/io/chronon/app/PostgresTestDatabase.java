@@ -35,27 +35,40 @@ public class PostgresTestDatabase implements QuarkusTestResourceLifecycleManager
         return connect(database);
     }
 
-    @Override
-    public Map<String, String> start() {
-        database = "chronon_test_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection connection = connect("postgres");
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + database);
+    /** Creates a database of its own for a test; returns its name. */
+    static String create() {
+        String name = "chronon_test_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("the tests need PostgreSQL on 127.0.0.1:5432 (user postgres, trust"
                     + " authentication): " + e.getMessage(), e);
         }
-        return Map.of("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/" + database,
+        return name;
+    }
+
+    static void drop(String name) {
+        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop the test database " + name, e);
+        }
+    }
+
+    /** The node's configuration for a database of {@link #create}. */
+    static Map<String, String> nodeConfig(String name) {
+        return Map.of("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/" + name,
                 "quarkus.datasource.username", USER);
     }
 
     @Override
+    public Map<String, String> start() {
+        database = create();
+        return nodeConfig(database);
+    }
+
+    @Override
     public void stop() {
-        try (Connection connection = connect("postgres");
-             Statement statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot drop the test database " + database, e);
-        }
+        drop(database);
     }
 }

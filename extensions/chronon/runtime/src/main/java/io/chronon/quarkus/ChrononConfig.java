@@ -146,6 +146,18 @@ public interface ChrononConfig {
          * exactly between two durable steps (see {@code io.chronon.node.HaltPoint}). None by default.
          */
         Optional<Set<HaltPoint>> haltPoints();
+
+        /**
+         * With {@code AFTER_SINK_COMMIT_BEFORE_ACK}: only deliveries to this sink reach the point
+         * (all sinks when unset).
+         */
+        Optional<String> haltSink();
+
+        /**
+         * How long the effects thread waits before each delivery, so that a test can pause or cut off
+         * a primary while one of its deliveries is in flight (a zombie in the making). None by default.
+         */
+        Optional<Duration> effectDelay();
     }
 
     /** The outbox: effects waiting for their sinks. */

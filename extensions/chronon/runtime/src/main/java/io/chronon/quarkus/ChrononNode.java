@@ -2,6 +2,7 @@ package io.chronon.quarkus;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -345,7 +346,8 @@ public class ChrononNode {
             network = peerLinks::send;
         }
         NodeDriver driver = new NodeDriver(started.node(), storage,
-                name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network, applied, tracer);
+                name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network, applied, tracer,
+                config.test().effectDelay().orElse(Duration.ZERO), config.test().haltSink());
         LocalReplica local = new LocalReplica(id, driver, journal, outcomes, replayCheck, peerLinks);
         if (!inProcess && members.size() > 1) {
             gate.open(new ReplicaHost(local), secret, peerCounters);

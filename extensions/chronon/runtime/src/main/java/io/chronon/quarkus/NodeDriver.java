@@ -1,10 +1,12 @@
 package io.chronon.quarkus;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -61,6 +63,10 @@ final class NodeDriver implements AutoCloseable {
     private final Consumer<Executor.Result> appliedListener;
     /** Touched on the loop thread only. */
     private final CommandTracing tracing;
+    /** Tests only: a wait before each delivery (zero otherwise). */
+    private final Duration effectDelay;
+    /** Tests only: the sink whose deliveries reach the sink halt point (every sink's when empty). */
+    private final Optional<String> haltSink;
     /** Ticks between two counts of the outbox for the backlog gauges. */
     private static final int OUTBOX_COUNT_TICKS = 100;
     private long ticks;
@@ -86,7 +92,10 @@ final class NodeDriver implements AutoCloseable {
                      int primaryHint) {}
 
     NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks, HaltPoint.Hook halts,
-               NodeMetrics metrics, PeerNetwork network, Consumer<Executor.Result> appliedListener, Tracer tracer) {
+               NodeMetrics metrics, PeerNetwork network, Consumer<Executor.Result> appliedListener, Tracer tracer,
+               Duration effectDelay, Optional<String> haltSink) {
+        this.effectDelay = effectDelay;
+        this.haltSink = haltSink;
         this.tracing = new CommandTracing(tracer);
         this.node = node;
         this.appliedListener = appliedListener;
@@ -338,6 +347,14 @@ final class NodeDriver implements AutoCloseable {
         EffectSink sink = sinks.apply(execute.sink());
         Span span = tracing.effect(execute);
         effectThread.execute(() -> {
+            if (!effectDelay.isZero()) {
+                try {
+                    Thread.sleep(effectDelay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             CompletableFuture<Void> delivery;
             try (Scope current = span.makeCurrent()) {
                 delivery = sink.deliver(execute.id(), execute.view(), execute.payload()).toCompletableFuture();
@@ -352,7 +369,9 @@ final class NodeDriver implements AutoCloseable {
             });
             delivery.whenComplete((ignored, error) -> inbox.add(() -> {
                 if (error == null) {
-                    halts.reached(HaltPoint.AFTER_SINK_COMMIT_BEFORE_ACK);
+                    if (haltSink.isEmpty() || haltSink.get().equals(execute.sink())) {
+                        halts.reached(HaltPoint.AFTER_SINK_COMMIT_BEFORE_ACK);
+                    }
                 }
                 if (durableView != execute.view()) {
                     return;

@@ -12,6 +12,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import org.jboss.logging.Logger;
 
 /**
  * Exactly-once delivery to PostgreSQL. One transaction per effect does three things, so that they
@@ -35,6 +36,7 @@ public final class PostgresSink implements EffectSink {
                     + " view bigint NOT NULL, written_at timestamptz NOT NULL DEFAULT now(),"
                     + " PRIMARY KEY (cluster_id, effect_id))");
     private static final Duration SCHEMA_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger LOG = Logger.getLogger(PostgresSink.class);
 
     private final String name;
     private final UUID cluster;
@@ -80,9 +82,15 @@ public final class PostgresSink implements EffectSink {
                 .invoke(written -> {
                     if (!written) {
                         counters.duplicateSuppressed(name);
+                        LOG.infof("effect %s was already written to %s: this delivery (view %d) wrote nothing", id,
+                                name, view);
                     }
                 })
-                .onFailure(FencedOutException.class).invoke(() -> counters.fenced(name))
+                .onFailure(FencedOutException.class).invoke(fenced -> {
+                    counters.fenced(name);
+                    LOG.warnf("refused a delivery of effect %s: %s (a newer primary took over)", id,
+                            fenced.getMessage());
+                })
                 .replaceWithVoid().subscribeAsCompletionStage();
     }
 

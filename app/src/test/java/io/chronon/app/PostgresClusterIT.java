@@ -1,0 +1,172 @@
+package io.chronon.app;
+
+import static io.chronon.app.LocalCluster.awaitTrue;
+import static io.chronon.app.LocalCluster.client;
+import static io.chronon.app.LocalCluster.deposit;
+import static io.chronon.app.LocalCluster.transfer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.chronon.client.ChrononClient;
+import io.chronon.client.CommandResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exactly once in the machine's PostgreSQL with three node processes: every committed transfer has
+ * exactly its two {@code bank_statement} rows, counted in SQL, whether the primary halts between the
+ * sink's commit and its acknowledgement (the next primary delivers again and the dedup claim
+ * suppresses it), or a paused primary wakes up with a delivery of its old view after a new primary
+ * fenced the sink (refused).
+ */
+class PostgresClusterIT {
+    private static final int HALT_EXIT_STATUS = 86;
+    private static final String HALT_POINTS = "chronon.test.halt-points";
+
+    private LocalCluster cluster;
+    private String database;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (database != null) {
+            PostgresTestDatabase.drop(database);
+        }
+    }
+
+    private LocalCluster cluster(String name, Map<String, String> properties) throws Exception {
+        long seed = new Random().nextLong();
+        System.out.println("PostgresClusterIT seed " + seed);
+        database = PostgresTestDatabase.create();
+        Map<String, String> all = new HashMap<>(PostgresTestDatabase.nodeConfig(database));
+        all.putAll(properties);
+        cluster = new LocalCluster(name, seed, all);
+        return cluster;
+    }
+
+    private long statementRows(String where) throws SQLException {
+        try (Connection connection = PostgresTestDatabase.connect(database);
+             PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM bank_statement " + where);
+             ResultSet rows = query.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    /** Log indices of committed transfers whose statement does not have exactly two rows. */
+    private List<Long> wrongStatements(List<Long> transfers) throws SQLException {
+        List<Long> wrong = new ArrayList<>();
+        try (Connection connection = PostgresTestDatabase.connect(database);
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT count(*), coalesce(sum(delta), 0) FROM bank_statement WHERE log_index = ?")) {
+            for (long index : transfers) {
+                query.setLong(1, index);
+                try (ResultSet rows = query.executeQuery()) {
+                    rows.next();
+                    if (rows.getLong(1) != 2 || rows.getLong(2) != 0) {
+                        wrong.add(index);
+                    }
+                }
+            }
+        }
+        return wrong;
+    }
+
+    private String logs() {
+        StringBuilder all = new StringBuilder();
+        for (int id = 0; id < cluster.size(); id++) {
+            all.append(cluster.node(id).logTail(5_000));
+        }
+        return all.toString();
+    }
+
+    @Test
+    void primariesHaltingBetweenTheSinksCommitAndTheAcknowledgementLeaveEachStatementOnce() throws Exception {
+        LocalCluster nodes = cluster("pg-halt", Map.of(HALT_POINTS, "AFTER_SINK_COMMIT_BEFORE_ACK",
+                "chronon.test.halt-sink", "statements"));
+        nodes.startAll();
+        AtomicBoolean done = new AtomicBoolean();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Integer> halted = new ArrayList<>();
+        // Each node that halts at the point is restarted without it, so the cluster comes back.
+        Thread restarter = Thread.ofPlatform().name("pg-halt-restarter").start(() -> {
+            while (!done.get()) {
+                for (int id = 0; id < nodes.size(); id++) {
+                    OptionalInt exit = nodes.node(id).exitValue();
+                    if (exit.isPresent()) {
+                        if (exit.getAsInt() != HALT_EXIT_STATUS) {
+                            failures.add(new AssertionError("node " + id + " exited with " + exit.getAsInt()));
+                        }
+                        synchronized (halted) {
+                            halted.add(id);
+                        }
+                        nodes.restartWith(id, Map.of(HALT_POINTS, ""));
+                    }
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        List<Long> transfers = new ArrayList<>();
+        try (ChrononClient client = client(nodes.urls())) {
+            client.submit(deposit("pg-a", 1_000));
+            for (int i = 0; i < 20; i++) {
+                CommandResult result = client.submit(transfer("pg-a", "pg-b", 1));
+                transfers.add(result.index());
+            }
+        }
+        awaitTrue(() -> statementRows("") == 2L * transfers.size(), failures,
+                "every transfer's statement in PostgreSQL");
+        done.set(true);
+        restarter.join();
+        assertTrue(failures.isEmpty(), () -> "unexpected: " + failures.peek());
+        assertTrue(!halted.isEmpty(), "at least one primary halted between the sink's commit and its acknowledgement");
+        assertEquals(List.of(), wrongStatements(transfers), "transfers without exactly their two rows");
+        assertEquals(2L * transfers.size(), statementRows(""), "no row beyond the committed transfers'");
+        assertTrue(logs().contains("was already written to statements"),
+                "a new primary delivered a halted primary's effect again and the claim suppressed it");
+    }
+
+    @Test
+    void aPausedPrimarysLateDeliveryIsFencedOutByTheNewPrimary() throws Exception {
+        LocalCluster nodes = cluster("pg-zombie", Map.of("chronon.test.effect-delay", "3s"));
+        nodes.startAll();
+        try (ChrononClient client = client(nodes.urls())) {
+            client.submit(deposit("zombie-a", 100));
+        }
+        int zombie = nodes.awaitPrimary();
+        CommandResult transfer;
+        try (ChrononClient client = client(List.of(nodes.urls().get(zombie)))) {
+            transfer = client.submit(transfer("zombie-a", "zombie-b", 7));
+        }
+        // Its delivery waits 3 s on the effects thread: freeze the process in the middle of it.
+        nodes.node(zombie).pause();
+        int successor = nodes.awaitPrimary(replica -> replica != zombie);
+        awaitTrue(() -> statementRows("WHERE log_index = " + transfer.index()) == 2, new ConcurrentLinkedQueue<>(),
+                "the new primary " + successor + " delivered the transfer's statement");
+        nodes.node(zombie).resume();
+        awaitTrue(() -> nodes.node(zombie).logTail(2_000).contains("refused a delivery of effect"),
+                new ConcurrentLinkedQueue<>(), "the woken primary's delivery of its old view was refused");
+        Thread.sleep(500);
+        assertEquals(2, statementRows("WHERE log_index = " + transfer.index()), "nothing written twice");
+        assertEquals(List.of(), wrongStatements(List.of(transfer.index())));
+    }
+}
