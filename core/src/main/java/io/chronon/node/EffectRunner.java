@@ -1,5 +1,6 @@
 package io.chronon.node;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,6 +37,7 @@ final class EffectRunner {
     /** Given up on in this view: awaiting the FAILED entry's application; it holds back its sink. */
     private final Set<EffectId> givenUp = new HashSet<>();
     private final Map<EffectId, Integer> attempts = new HashMap<>();
+    private final Map<EffectId, String> lastErrors = new HashMap<>();
     private final Map<EffectId, Long> retryAt = new HashMap<>();
 
     EffectRunner(Node node, EffectOptions options, long seed) {
@@ -77,6 +79,7 @@ final class EffectRunner {
                 // The FAILED entry is applied: an operator's RETRY starts the count again.
                 givenUp.remove(id);
                 attempts.remove(id);
+                lastErrors.remove(id);
                 retryAt.remove(id);
             }
             boolean waiting = effect.status() == Outbox.Status.FAILED || running.contains(id) || givenUp.contains(id)
@@ -96,6 +99,7 @@ final class EffectRunner {
         delivered.retainAll(present);
         givenUp.retainAll(present);
         attempts.keySet().retainAll(present);
+        lastErrors.keySet().retainAll(present);
         retryAt.keySet().retainAll(present);
     }
 
@@ -105,6 +109,7 @@ final class EffectRunner {
         delivered.clear();
         givenUp.clear();
         attempts.clear();
+        lastErrors.clear();
         retryAt.clear();
     }
 
@@ -122,6 +127,7 @@ final class EffectRunner {
             return;
         }
         int failures = attempts.merge(id, 1, Integer::sum);
+        lastErrors.put(id, error);
         if (failures >= options.maxAttempts()) {
             givenUp.add(id);
             node.proposeInternal(Envelope.effectFailed(id, failures, error));
@@ -130,5 +136,22 @@ final class EffectRunner {
             retryAt.put(id, ticks + backoff + random.nextLong(backoff / 2 + 1));
         }
         schedule();
+    }
+
+    /**
+     * The replicated outbox as this replica sees it: a pending effect also shows the failed attempts
+     * and last error of this primary's deliveries in its view (they are replicated only when the
+     * effect is given up as FAILED).
+     */
+    List<Outbox.Pending> observed(List<Outbox.Pending> replicated) {
+        List<Outbox.Pending> seen = new ArrayList<>(replicated.size());
+        for (Outbox.Pending effect : replicated) {
+            Integer failures = attempts.get(effect.id());
+            seen.add(effect.status() == Outbox.Status.PENDING && failures != null
+                    ? new Outbox.Pending(effect.id(), effect.index(), effect.ordinal(), effect.sink(), effect.payload(),
+                            effect.status(), failures, lastErrors.get(effect.id()))
+                    : effect);
+        }
+        return seen;
     }
 }

@@ -16,6 +16,7 @@ import io.chronon.engine.SnapshotInfo;
 import io.chronon.kernel.EffectId;
 import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Executor;
+import io.chronon.kernel.Outbox;
 import io.chronon.kernel.Outcome;
 import io.chronon.kernel.SessionTable;
 import io.chronon.vsr.Message;
@@ -78,6 +79,14 @@ public final class Node {
 
     public Replica replica() {
         return replica;
+    }
+
+    /**
+     * The outbox: the replicated effects, pending ones with this primary's failed attempts and last
+     * error so far.
+     */
+    public List<Outbox.Pending> outbox() {
+        return effects.observed(executor.outbox().all());
     }
 
     public Executor<?, ?, ?, ?> executor() {

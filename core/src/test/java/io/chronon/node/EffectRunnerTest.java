@@ -97,6 +97,12 @@ class EffectRunnerTest {
 
         node.effectFailed(id, first.view(), "connection refused");
         harness.pump();
+        Outbox.Pending pending = node.outbox().stream().filter(effect -> effect.id().equals(id)).findFirst()
+                .orElseThrow();
+        assertEquals(Outbox.Status.PENDING, pending.status());
+        assertEquals(2, pending.attempts(), "the primary's failed attempts show before they are replicated");
+        assertEquals("connection refused", pending.lastError());
+        assertEquals(0, node.executor().outbox().get(id).attempts(), "the replicated outbox counts them only as FAILED");
         waited = ticksUntilExecuted();
         assertTrue(waited >= 8 && waited <= 12, "the wait doubles: " + waited);
 

@@ -165,6 +165,13 @@ public interface ChrononConfig {
         /** Failed deliveries of an effect before it becomes {@code FAILED} (an operator may retry it). */
         @WithDefault("10")
         int maxAttempts();
+
+        /**
+         * How long one delivery may take before it counts as failed (and is tried again): a sink that
+         * hangs, such as a database behind a dead network, must not hold its effects forever.
+         */
+        @WithDefault("30s")
+        Duration deliveryTimeout();
     }
 
     /** History kept for time travel. */

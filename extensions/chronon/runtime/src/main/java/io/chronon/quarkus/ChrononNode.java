@@ -347,7 +347,8 @@ public class ChrononNode {
         }
         NodeDriver driver = new NodeDriver(started.node(), storage,
                 name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network, applied, tracer,
-                config.test().effectDelay().orElse(Duration.ZERO), config.test().haltSink());
+                new NodeDriver.EffectDelivery(config.outbox().deliveryTimeout(),
+                        config.test().effectDelay().orElse(Duration.ZERO), config.test().haltSink()));
         LocalReplica local = new LocalReplica(id, driver, journal, outcomes, replayCheck, peerLinks);
         if (!inProcess && members.size() > 1) {
             gate.open(new ReplicaHost(local), secret, peerCounters);

@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -63,10 +65,14 @@ final class NodeDriver implements AutoCloseable {
     private final Consumer<Executor.Result> appliedListener;
     /** Touched on the loop thread only. */
     private final CommandTracing tracing;
-    /** Tests only: a wait before each delivery (zero otherwise). */
-    private final Duration effectDelay;
-    /** Tests only: the sink whose deliveries reach the sink halt point (every sink's when empty). */
-    private final Optional<String> haltSink;
+    private final EffectDelivery delivery;
+
+    /**
+     * How effects are delivered: each delivery's time limit and, for tests only, a wait before each
+     * delivery (zero otherwise) and the sink whose deliveries reach the sink halt point (every sink's
+     * when empty).
+     */
+    record EffectDelivery(Duration timeout, Duration testDelay, Optional<String> testHaltSink) {}
     /** Ticks between two counts of the outbox for the backlog gauges. */
     private static final int OUTBOX_COUNT_TICKS = 100;
     private long ticks;
@@ -93,9 +99,8 @@ final class NodeDriver implements AutoCloseable {
 
     NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks, HaltPoint.Hook halts,
                NodeMetrics metrics, PeerNetwork network, Consumer<Executor.Result> appliedListener, Tracer tracer,
-               Duration effectDelay, Optional<String> haltSink) {
-        this.effectDelay = effectDelay;
-        this.haltSink = haltSink;
+               EffectDelivery delivery) {
+        this.delivery = delivery;
         this.tracing = new CommandTracing(tracer);
         this.node = node;
         this.appliedListener = appliedListener;
@@ -165,7 +170,7 @@ final class NodeDriver implements AutoCloseable {
     /** The effects in the outbox (pending or failed), as the node holds them now. */
     CompletableFuture<List<Outbox.Pending>> outbox() {
         CompletableFuture<List<Outbox.Pending>> answer = new CompletableFuture<>();
-        post(() -> answer.complete(node.executor().outbox().all()));
+        post(() -> answer.complete(node.outbox()));
         return answer;
     }
 
@@ -347,29 +352,30 @@ final class NodeDriver implements AutoCloseable {
         EffectSink sink = sinks.apply(execute.sink());
         Span span = tracing.effect(execute);
         effectThread.execute(() -> {
-            if (!effectDelay.isZero()) {
+            if (!delivery.testDelay().isZero()) {
                 try {
-                    Thread.sleep(effectDelay);
+                    Thread.sleep(delivery.testDelay());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
             }
-            CompletableFuture<Void> delivery;
+            CompletableFuture<Void> delivered;
             try (Scope current = span.makeCurrent()) {
-                delivery = sink.deliver(execute.id(), execute.view(), execute.payload()).toCompletableFuture();
+                delivered = sink.deliver(execute.id(), execute.view(), execute.payload()).toCompletableFuture().copy()
+                        .orTimeout(delivery.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
-                delivery = CompletableFuture.failedFuture(e);
+                delivered = CompletableFuture.failedFuture(e);
             }
-            delivery.whenComplete((ignored, error) -> {
+            delivered.whenComplete((ignored, error) -> {
                 if (error != null) {
                     span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
                 }
                 span.end();
             });
-            delivery.whenComplete((ignored, error) -> inbox.add(() -> {
+            delivered.whenComplete((ignored, error) -> inbox.add(() -> {
                 if (error == null) {
-                    if (haltSink.isEmpty() || haltSink.get().equals(execute.sink())) {
+                    if (delivery.testHaltSink().isEmpty() || delivery.testHaltSink().get().equals(execute.sink())) {
                         halts.reached(HaltPoint.AFTER_SINK_COMMIT_BEFORE_ACK);
                     }
                 }
@@ -379,10 +385,19 @@ final class NodeDriver implements AutoCloseable {
                 if (error == null) {
                     node.effectDelivered(execute.id(), execute.view());
                 } else {
-                    node.effectFailed(execute.id(), execute.view(), String.valueOf(error.getMessage()));
+                    node.effectFailed(execute.id(), execute.view(), failure(error));
                 }
             }));
         });
+    }
+
+    /** Why a delivery failed, in words for the outbox's last error. */
+    private String failure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof TimeoutException) {
+            return "no answer from the sink within " + delivery.timeout().toMillis() + " ms";
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     /** Stops the threads and releases the data directory (dev-mode reload, tests). Correctness never needs it. */
