@@ -85,7 +85,7 @@ final class OutboundLink implements AutoCloseable {
         }
         queuedBytes.addAndGet(frame.length);
         queue.add(frame);
-        counters.sent(message);
+        counters.queued(message);
     }
 
     private void run() {

@@ -8,7 +8,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The peer transport's meters: messages by direction and type (repair traffic is the
+ * The peer transport's meters: messages by direction ({@code out}: handed to a peer's link;
+ * {@code in}: accepted from a peer) and type (repair traffic is the
  * {@code RequestEntries}, {@code Entries} and snapshot messages), messages dropped because a link was
  * down or full, refused peers by reason, malformed frames, reconnects.
  */
@@ -20,12 +21,14 @@ public final class PeerCounters {
         this.registry = registry;
     }
 
-    void sent(Message message) {
-        messages("sent", message);
+    /** A message handed to the link to its peer (one dropped before that is counted as dropped instead). */
+    void queued(Message message) {
+        messages("out", message);
     }
 
+    /** A message from a peer that passed every check and went to the replica. */
     void received(Message message) {
-        messages("received", message);
+        messages("in", message);
     }
 
     private void messages(String direction, Message message) {
