@@ -43,8 +43,9 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
     private static final int CLIENTS = 4;
     private static final long OPENING_BALANCE = 1_000_000;
-    /** These nodes run without PostgreSQL: the bank's statements go to the effect journal. */
-    private static final Map<String, String> JOURNAL = Map.of(HaltPointIT.JOURNAL_STATEMENTS, "journal");
+    /** These nodes run without PostgreSQL and RabbitMQ: the bank's effects go to the effect journal. */
+    private static final Map<String, String> JOURNAL = Map.of(HaltPointIT.JOURNAL_STATEMENTS, "journal",
+            HaltPointIT.JOURNAL_TRANSFERS, "journal");
     private static final String BALANCES = "{\"type\":\"balances\"}";
 
     private LocalCluster cluster;

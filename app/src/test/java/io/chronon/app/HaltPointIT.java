@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 class HaltPointIT {
     /** These packaged nodes run without PostgreSQL: the bank's statements go to the effect journal. */
     static final String JOURNAL_STATEMENTS = "chronon.effects.\"statements\".sink";
+    /** … and without RabbitMQ: its transfer messages too. */
+    static final String JOURNAL_TRANSFERS = "chronon.effects.\"transfers\".sink";
     private static final String TOKEN = "halt-point-test-token";
     private static final int HALT_EXIT_STATUS = 86;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -59,7 +61,7 @@ class HaltPointIT {
         int port = Ports.free();
         NodeSpec halting = NodeSpec.builder("halt-point").jar(jar).httpPort(port).dataDir(dataDir)
                 .systemProperty("chronon.admin-token", TOKEN)
-                .systemProperty(JOURNAL_STATEMENTS, "journal")
+                .systemProperty(JOURNAL_STATEMENTS, "journal").systemProperty(JOURNAL_TRANSFERS, "journal")
                 .systemProperty("chronon.test.halt-points", "AFTER_SINK_COMMIT_BEFORE_ACK")
                 .logFile(Path.of("target/it-logs/halt-point.log")).build();
         try (NodeProcess node = NodeProcess.start(halting)) {

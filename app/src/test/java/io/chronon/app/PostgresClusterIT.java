@@ -54,6 +54,7 @@ class PostgresClusterIT {
         System.out.println("PostgresClusterIT seed " + seed);
         database = PostgresTestDatabase.create();
         Map<String, String> all = new HashMap<>(PostgresTestDatabase.nodeConfig(database));
+        all.put(HaltPointIT.JOURNAL_TRANSFERS, "journal");
         all.putAll(properties);
         cluster = new LocalCluster(name, seed, all);
         return cluster;

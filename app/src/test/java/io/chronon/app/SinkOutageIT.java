@@ -91,6 +91,7 @@ class SinkOutageIT {
                 .systemProperty("quarkus.datasource.reactive.url", "postgresql://" + proxy.hostPort() + "/" + database)
                 .systemProperty("quarkus.datasource.username", PostgresTestDatabase.USER)
                 .systemProperty("chronon.admin-token", TOKEN)
+                .systemProperty(HaltPointIT.JOURNAL_TRANSFERS, "journal")
                 .systemProperty("chronon.outbox.max-attempts", "6")
                 .systemProperty("chronon.outbox.delivery-timeout", "1s")
                 .logFile(Path.of("target/it-logs/sink-outage.log")).build();

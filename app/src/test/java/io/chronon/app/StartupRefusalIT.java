@@ -42,6 +42,7 @@ class StartupRefusalIT {
         NodeSpec spec = NodeSpec.builder("no-secret").jar(jar()).httpPort(ports[0])
                 .dataDir(Files.createTempDirectory("chronon-no-secret")).nodeId(0)
                 .systemProperty(HaltPointIT.JOURNAL_STATEMENTS, "journal")
+                .systemProperty(HaltPointIT.JOURNAL_TRANSFERS, "journal")
                 .members("127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2])
                 .logFile(Path.of("target/it-logs/no-secret.log")).build();
         String log = refusedStart(spec);
@@ -54,6 +55,7 @@ class StartupRefusalIT {
         int[] ports = Ports.free(3);
         NodeSpec alone = NodeSpec.builder("alone").jar(jar()).httpPort(ports[0]).dataDir(data)
                 .systemProperty(HaltPointIT.JOURNAL_STATEMENTS, "journal")
+                .systemProperty(HaltPointIT.JOURNAL_TRANSFERS, "journal")
                 .logFile(Path.of("target/it-logs/members-changed.log")).build();
         try (NodeProcess node = NodeProcess.start(alone)) {
             node.awaitHttp("/chronon/status", 200, Duration.ofSeconds(60));
