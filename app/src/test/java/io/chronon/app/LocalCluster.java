@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.function.IntPredicate;
@@ -87,6 +88,59 @@ final class LocalCluster implements AutoCloseable {
         NodeProcess restarted = new NodeProcess(old.spec().toBuilder().systemProperties(properties).build());
         nodes.set(id, restarted);
         restarted.start();
+    }
+
+    /**
+     * Watches for nodes that stopped at a test halt point (exit status 86) and restarts each without
+     * halt points, so that the cluster comes back; any other exit is a failure. Stop it with
+     * {@link HaltRestarter#close()}.
+     */
+    HaltRestarter restartHaltedNodes(Queue<Throwable> failures) {
+        return new HaltRestarter(failures);
+    }
+
+    /** The thread of {@link #restartHaltedNodes}, and which nodes it restarted. */
+    final class HaltRestarter implements AutoCloseable {
+        private static final int HALT_EXIT_STATUS = 86;
+        private final List<Integer> halted = new ArrayList<>();
+        private final Thread thread;
+        private volatile boolean done;
+
+        private HaltRestarter(Queue<Throwable> failures) {
+            thread = Thread.ofPlatform().name("halt-restarter").start(() -> {
+                while (!done) {
+                    for (int id = 0; id < nodes.size(); id++) {
+                        OptionalInt exit = nodes.get(id).exitValue();
+                        if (exit.isPresent()) {
+                            if (exit.getAsInt() != HALT_EXIT_STATUS) {
+                                failures.add(new AssertionError("node " + id + " exited with " + exit.getAsInt()));
+                            }
+                            synchronized (halted) {
+                                halted.add(id);
+                            }
+                            restartWith(id, Map.of("chronon.test.halt-points", ""));
+                        }
+                    }
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        List<Integer> halted() {
+            synchronized (halted) {
+                return List.copyOf(halted);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            done = true;
+            thread.join();
+        }
     }
 
     NodeProcess node(int id) {

@@ -15,10 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.chronon.client.ChrononClient;
 import io.chronon.client.CommandResult;
@@ -33,7 +31,6 @@ import org.junit.jupiter.api.Test;
  * fenced the sink (refused).
  */
 class PostgresClusterIT {
-    private static final int HALT_EXIT_STATUS = 86;
     private static final String HALT_POINTS = "chronon.test.halt-points";
 
     private LocalCluster cluster;
@@ -101,31 +98,8 @@ class PostgresClusterIT {
         LocalCluster nodes = cluster("pg-halt", Map.of(HALT_POINTS, "AFTER_SINK_COMMIT_BEFORE_ACK",
                 "chronon.test.halt-sink", "statements"));
         nodes.startAll();
-        AtomicBoolean done = new AtomicBoolean();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        List<Integer> halted = new ArrayList<>();
-        // Each node that halts at the point is restarted without it, so the cluster comes back.
-        Thread restarter = Thread.ofPlatform().name("pg-halt-restarter").start(() -> {
-            while (!done.get()) {
-                for (int id = 0; id < nodes.size(); id++) {
-                    OptionalInt exit = nodes.node(id).exitValue();
-                    if (exit.isPresent()) {
-                        if (exit.getAsInt() != HALT_EXIT_STATUS) {
-                            failures.add(new AssertionError("node " + id + " exited with " + exit.getAsInt()));
-                        }
-                        synchronized (halted) {
-                            halted.add(id);
-                        }
-                        nodes.restartWith(id, Map.of(HALT_POINTS, ""));
-                    }
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        LocalCluster.HaltRestarter restarter = nodes.restartHaltedNodes(failures);
         List<Long> transfers = new ArrayList<>();
         try (ChrononClient client = client(nodes.urls())) {
             client.submit(deposit("pg-a", 1_000));
@@ -136,10 +110,10 @@ class PostgresClusterIT {
         }
         awaitTrue(() -> statementRows("") == 2L * transfers.size(), failures,
                 "every transfer's statement in PostgreSQL");
-        done.set(true);
-        restarter.join();
+        restarter.close();
         assertTrue(failures.isEmpty(), () -> "unexpected: " + failures.peek());
-        assertTrue(!halted.isEmpty(), "at least one primary halted between the sink's commit and its acknowledgement");
+        assertTrue(!restarter.halted().isEmpty(),
+                "at least one primary halted between the sink's commit and its acknowledgement");
         assertEquals(List.of(), wrongStatements(transfers), "transfers without exactly their two rows");
         assertEquals(2L * transfers.size(), statementRows(""), "no row beyond the committed transfers'");
         assertTrue(logs().contains("was already written to statements"),
