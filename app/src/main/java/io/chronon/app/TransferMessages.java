@@ -28,9 +28,12 @@ public class TransferMessages implements EffectSink {
     @Channel("transfers")
     Emitter<String> emitter;
 
+    /** The sink's name, which {@code chronon.effects."transfers".sink} routes the bank's transfers to. */
+    static final String NAME = "transfers-rabbitmq";
+
     @Override
     public String name() {
-        return Statement.TRANSFERS;
+        return NAME;
     }
 
     @Override

@@ -96,7 +96,7 @@ public interface ChrononConfig {
     /**
      * Where each kind of effect goes, by the sink name the application gives it:
      * {@code chronon.effects."statements".sink=postgresql}. Kinds not listed go to an
-     * {@code EffectSink} bean of that name, or else to the effect journal.
+     * {@code EffectSink} bean of the kind's name, or else to the effect journal.
      */
     Map<String, EffectRoute> effects();
 
@@ -116,16 +116,12 @@ public interface ChrononConfig {
 
     /** The sink of one kind of effect. */
     interface EffectRoute {
-        /** {@code journal} (the default) or {@code postgresql}. */
-        @WithDefault("journal")
-        SinkType sink();
-    }
-
-    enum SinkType {
-        /** The built-in journal in the data directory. */
-        JOURNAL,
-        /** PostgreSQL through the reactive client, exactly once (fenced, deduplicated). */
-        POSTGRESQL
+        /**
+         * {@code journal} (the built-in journal in the data directory), {@code postgresql} (exactly
+         * once through a {@code PostgresEffectWriter} bean), or the {@code name()} of an
+         * {@code EffectSink} bean of the application (a broker channel, say).
+         */
+        String sink();
     }
 
     /** Dev mode settings. */

@@ -311,8 +311,9 @@ public class ChrononNode {
         }
         SnapshotOptions snapshots = new SnapshotOptions(config.snapshot().everyEntries(), config.snapshot().everyBytes(),
                 config.history().retainEntries(), SnapshotOptions.DEFAULTS.digestsPerCheckpoint());
+        Map<String, EffectSink> sinks = EffectRouting.sinks(config, userSinks, writers, clusterId, sinkCounters);
         EffectOptions effects = new EffectOptions(config.outbox().maxAttempts(), EffectOptions.DEFAULTS.backoffTicks(),
-                EffectOptions.DEFAULTS.maxBackoffTicks(), unorderedSinks());
+                EffectOptions.DEFAULTS.maxBackoffTicks(), unordered(sinks));
         ReplicaConfig replica = ReplicaConfig.defaults(clusterId, members.size(), id);
         long seed = new SecureRandom().nextLong();
         OutcomeJournal outcomes = OutcomeJournal.open(directory);
@@ -325,7 +326,6 @@ public class ChrononNode {
                 replica, effects, snapshots, NodeDriver::wallClockNanos, seed, UUID::randomUUID, applied);
         started.notes().forEach(note -> LOG.infof("replica %d start-up: %s", id, note));
         EffectJournal journal = EffectJournal.open(directory);
-        Map<String, EffectSink> sinks = EffectRouting.sinks(config, userSinks, writers, clusterId, sinkCounters);
         Halts halts = new Halts(config.test().haltPoints().orElse(Set.of()));
         NodeStorage storage = new NodeStorage(data, application, snapshots, UUID::randomUUID, halts);
         PeerLinks peerLinks = null;
@@ -504,13 +504,14 @@ public class ChrononNode {
         }
     }
 
-    private Set<String> unorderedSinks() {
+    /** The effect kinds whose sink takes its effects in any order, all at once. */
+    private static Set<String> unordered(Map<String, EffectSink> sinks) {
         Set<String> unordered = new HashSet<>();
-        for (EffectSink sink : userSinks) {
+        sinks.forEach((kind, sink) -> {
             if (!sink.ordered()) {
-                unordered.add(sink.name());
+                unordered.add(kind);
             }
-        }
+        });
         return unordered;
     }
 

@@ -2,6 +2,7 @@ package io.chronon.quarkus;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import jakarta.enterprise.inject.Instance;
@@ -17,36 +18,52 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
- * Which sink takes each kind of effect: the routes of {@code chronon.effects}, then the application's
- * own {@code EffectSink} beans by name; whatever is left goes to the effect journal (the caller's
- * fallback). A route to PostgreSQL without a configured datasource falls back to the journal in dev
+ * Which sink takes each kind of effect: the routes of {@code chronon.effects} (the journal,
+ * PostgreSQL, or an {@code EffectSink} bean named by the route), then the application's own
+ * {@code EffectSink} beans whose name is the kind; whatever is left goes to the effect journal (the
+ * caller's fallback). A route to PostgreSQL without a configured datasource falls back to the journal in dev
  * and test mode, saying so, and stops the start in production, where silently losing exactly-once
  * would be worse than not starting.
  */
 final class EffectRouting {
     private static final Logger LOG = Logger.getLogger(EffectRouting.class);
     private static final String DATASOURCE_URL = "quarkus.datasource.reactive.url";
+    static final String JOURNAL = "journal";
+    static final String POSTGRESQL = "postgresql";
 
     private EffectRouting() {}
 
     static Map<String, EffectSink> sinks(ChrononConfig config, Instance<EffectSink> userSinks,
                                          Instance<PostgresEffectWriter> writers, UUID cluster, SinkCounters counters) {
-        Map<String, EffectSink> sinks = new HashMap<>();
+        Map<String, EffectSink> beans = new HashMap<>();
         for (EffectSink sink : userSinks) {
-            EffectSink previous = sinks.put(sink.name(), sink);
+            EffectSink previous = beans.put(sink.name(), sink);
             if (previous != null) {
                 throw new IllegalStateException("two effect sinks are named '" + sink.name() + "'");
             }
         }
+        Map<String, EffectSink> sinks = new HashMap<>(beans);
         for (Map.Entry<String, ChrononConfig.EffectRoute> route : config.effects().entrySet()) {
             String kind = route.getKey();
-            switch (route.getValue().sink()) {
+            String target = route.getValue().sink().trim();
+            switch (target) {
                 case JOURNAL -> sinks.remove(kind);
                 case POSTGRESQL -> {
                     EffectSink sink = postgres(kind, writers, cluster, counters);
-                    if (sink != null) {
+                    if (sink == null) {
+                        sinks.remove(kind);
+                    } else {
                         sinks.put(kind, sink);
                     }
+                }
+                default -> {
+                    EffectSink bean = beans.get(target);
+                    if (bean == null) {
+                        throw new IllegalStateException("chronon.effects.\"" + kind + "\".sink=" + target + ", but that is"
+                                + " neither journal nor postgresql nor the name of an EffectSink bean (there are: "
+                                + new TreeSet<>(beans.keySet()) + ")");
+                    }
+                    sinks.put(kind, bean);
                 }
             }
         }
