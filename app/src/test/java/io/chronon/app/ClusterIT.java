@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * count of acknowledged transfers must equal its sink's balance), money is conserved, every replica
  * holds the same balances, and a retried request number is answered from the session table, not
  * applied again. And a primary cut off from both peers is replaced by the majority, then rejoins as a
- * backup of the new view when the partition heals; empty replicas found one cluster only once every
+ * backup of the new view when the partition heals; a primary paused (SIGSTOP) past the election
+ * timeout follows the new view when it resumes; empty replicas found one cluster only once every
  * peer answered, and a replica whose disk was wiped rejoins recovering.
  */
 class ClusterIT {
@@ -188,6 +189,38 @@ class ClusterIT {
         assertEquals(20, balance(nodes.query(isolated, BALANCES, true), "during"));
         assertEquals(5, balance(nodes.query(isolated, BALANCES, true), "retried-elsewhere"),
                 "the command the cut-off primary could not commit was applied once, by the retry");
+    }
+
+    @Test
+    void aPausedPrimaryIsReplacedAndFollowsTheNewViewWhenItResumes() throws Exception {
+        LocalCluster nodes = cluster().startAll();
+        List<String> urls = nodes.urls();
+        try (ChrononClient client = client(urls)) {
+            client.submit(deposit("before-pause", 10));
+        }
+        int paused = nodes.awaitPrimary();
+        long oldView = nodes.view(paused);
+        nodes.node(paused).pause();
+        List<String> others = new ArrayList<>(urls);
+        others.remove(paused);
+        CommandResult during;
+        try (ChrononClient client = client(others)) {
+            during = client.submit(deposit("while-paused", 20));
+        }
+        assertTrue(during.view() > oldView, "the others elected a new primary: view " + during.view());
+        Thread.sleep(2_000);
+        nodes.node(paused).resume();
+        int primary = nodes.awaitPrimary(replica -> replica != paused);
+        long commitIndex = number(nodes.status(primary), "commitIndex");
+        awaitTrue(() -> {
+            String status = nodes.status(paused);
+            return status.contains("\"role\":\"BACKUP\"") && number(status, "appliedIndex") >= commitIndex;
+        }, new ConcurrentLinkedQueue<>(), "the resumed replica follows the new view and caught up");
+        assertEquals(20, balance(nodes.query(paused, BALANCES, true), "while-paused"));
+        try (ChrononClient client = client(urls)) {
+            client.submit(deposit("after-pause", 30));
+        }
+        assertEquals(30, balance(nodes.query(primary, BALANCES, false), "after-pause"));
     }
 
     @Test
