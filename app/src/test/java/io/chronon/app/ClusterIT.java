@@ -21,8 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.chronon.client.ChrononClient;
 import io.chronon.client.CommandResult;
@@ -245,9 +243,9 @@ class ClusterIT {
         }
         Set<String> clusters = new HashSet<>();
         for (int id = 0; id < nodes.size(); id++) {
-            Matcher cluster = Pattern.compile("\"clusterId\":\"([0-9a-f-]+)\"").matcher(nodes.status(id));
-            assertTrue(cluster.find(), "every replica joined a cluster");
-            clusters.add(cluster.group(1));
+            String cluster = nodes.clusterId(id);
+            assertTrue(cluster != null, "every replica joined a cluster");
+            clusters.add(cluster);
         }
         assertEquals(1, clusters.size(), "one cluster: " + clusters);
 

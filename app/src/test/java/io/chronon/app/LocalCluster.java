@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
@@ -24,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.chronon.client.ChrononClient;
+import io.chronon.kernel.EffectId;
 import io.chronon.testkit.NodeProcess;
 import io.chronon.testkit.NodeSpec;
 import io.chronon.testkit.Ports;
@@ -37,6 +40,7 @@ import io.chronon.testkit.ProxyMesh;
 final class LocalCluster implements AutoCloseable {
     static final String SECRET = "local-cluster-secret";
     private static final Pattern ROLE = Pattern.compile("\"role\":\"([A-Z_]+)\"");
+    private static final Pattern CLUSTER_ID = Pattern.compile("\"clusterId\":\"([0-9a-f-]+)\"");
     private static final String NUMBER_FIELD = "\"%s\":(-?\\d+|null)";
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -187,6 +191,36 @@ final class LocalCluster implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new AssertionError("no primary within 60 s");
+    }
+
+    /**
+     * Deposits 1,000 into {@code from}, then moves 1 to {@code to} {@code count} times, through a client
+     * that retries across the nodes; returns the transfers' log indices.
+     */
+    List<Long> depositThenTransfer(String from, String to, int count) throws InterruptedException {
+        List<Long> transfers = new ArrayList<>();
+        try (ChrononClient client = client(urls())) {
+            client.submit(deposit(from, 1_000));
+            for (int i = 0; i < count; i++) {
+                transfers.add(client.submit(transfer(from, to, 1)).index());
+            }
+        }
+        return transfers;
+    }
+
+    /** The cluster id a node reports, or null before it belongs to a cluster (or if it does not answer). */
+    String clusterId(int node) {
+        Matcher cluster = CLUSTER_ID.matcher(status(node));
+        return cluster.find() ? cluster.group(1) : null;
+    }
+
+    /** The ids of the bank's {@code transfers} effects (ordinal 1 of each transfer) of the given entries. */
+    static Set<String> transferEffectIds(String cluster, List<Long> transfers) {
+        Set<String> ids = new HashSet<>();
+        for (long index : transfers) {
+            ids.add(EffectId.of(UUID.fromString(cluster), index, 1).toString());
+        }
+        return ids;
     }
 
     /** The node's status JSON, or "" if it does not answer. */

@@ -57,15 +57,6 @@ class PostgresClusterIT {
         return cluster;
     }
 
-    private long statementRows(String where) throws SQLException {
-        try (Connection connection = PostgresTestDatabase.connect(database);
-             PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM bank_statement " + where);
-             ResultSet rows = query.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-        }
-    }
-
     /** Log indices of committed transfers whose statement does not have exactly two rows. */
     private List<Long> wrongStatements(List<Long> transfers) throws SQLException {
         List<Long> wrong = new ArrayList<>();
@@ -100,22 +91,16 @@ class PostgresClusterIT {
         nodes.startAll();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         LocalCluster.HaltRestarter restarter = nodes.restartHaltedNodes(failures);
-        List<Long> transfers = new ArrayList<>();
-        try (ChrononClient client = client(nodes.urls())) {
-            client.submit(deposit("pg-a", 1_000));
-            for (int i = 0; i < 20; i++) {
-                CommandResult result = client.submit(transfer("pg-a", "pg-b", 1));
-                transfers.add(result.index());
-            }
-        }
-        awaitTrue(() -> statementRows("") == 2L * transfers.size(), failures,
+        List<Long> transfers = nodes.depositThenTransfer("pg-a", "pg-b", 20);
+        awaitTrue(() -> PostgresTestDatabase.statementRows(database) == 2L * transfers.size(), failures,
                 "every transfer's statement in PostgreSQL");
         restarter.close();
         assertTrue(failures.isEmpty(), () -> "unexpected: " + failures.peek());
         assertTrue(!restarter.halted().isEmpty(),
                 "at least one primary halted between the sink's commit and its acknowledgement");
         assertEquals(List.of(), wrongStatements(transfers), "transfers without exactly their two rows");
-        assertEquals(2L * transfers.size(), statementRows(""), "no row beyond the committed transfers'");
+        assertEquals(2L * transfers.size(), PostgresTestDatabase.statementRows(database),
+                "no row beyond the committed transfers'");
         assertTrue(logs().contains("was already written to statements"),
                 "a new primary delivered a halted primary's effect again and the claim suppressed it");
     }
@@ -135,13 +120,14 @@ class PostgresClusterIT {
         // Its delivery waits 3 s on the effects thread: freeze the process in the middle of it.
         nodes.node(zombie).pause();
         int successor = nodes.awaitPrimary(replica -> replica != zombie);
-        awaitTrue(() -> statementRows("WHERE log_index = " + transfer.index()) == 2, new ConcurrentLinkedQueue<>(),
+        awaitTrue(() -> PostgresTestDatabase.statementRows(database, transfer.index()) == 2,
+                new ConcurrentLinkedQueue<>(),
                 "the new primary " + successor + " delivered the transfer's statement");
         nodes.node(zombie).resume();
         awaitTrue(() -> nodes.node(zombie).logTail(2_000).contains("refused a delivery of effect"),
                 new ConcurrentLinkedQueue<>(), "the woken primary's delivery of its old view was refused");
         Thread.sleep(500);
-        assertEquals(2, statementRows("WHERE log_index = " + transfer.index()), "nothing written twice");
+        assertEquals(2, PostgresTestDatabase.statementRows(database, transfer.index()), "nothing written twice");
         assertEquals(List.of(), wrongStatements(List.of(transfer.index())));
     }
 }

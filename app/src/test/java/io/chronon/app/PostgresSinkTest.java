@@ -46,7 +46,7 @@ class PostgresSinkTest {
     BankStatementWriter writer;
 
     private static List<Long> deltas(String effectId) throws SQLException {
-        try (Connection connection = PostgresTestDatabase.connect();
+        try (Connection connection = PostgresTestDatabase.connect(PostgresTestDatabase.database());
              PreparedStatement query = connection.prepareStatement(
                      "SELECT delta FROM bank_statement WHERE effect_id = ? ORDER BY delta")) {
             query.setString(1, effectId);
@@ -60,18 +60,6 @@ class PostgresSinkTest {
         }
     }
 
-    private static long statementRowsOf(long index) throws SQLException {
-        try (Connection connection = PostgresTestDatabase.connect();
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT count(*) FROM bank_statement WHERE log_index = ?")) {
-            query.setLong(1, index);
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
-    }
-
     @Test
     void aTransfersStatementIsTwoRowsInPostgres() {
         String from = "pg-" + UUID.randomUUID();
@@ -80,7 +68,8 @@ class PostgresSinkTest {
         int index = given().contentType(ContentType.JSON)
                 .body("{\"type\":\"transfer\",\"from\":\"" + from + "\",\"to\":\"pg-other\",\"amount\":20}")
                 .post("/chronon/commands").then().statusCode(200).extract().path("index");
-        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> statementRowsOf(index) == 2);
+        Awaitility.await().atMost(Duration.ofSeconds(15))
+                .until(() -> PostgresTestDatabase.statementRows(PostgresTestDatabase.database(), index) == 2);
     }
 
     @Test

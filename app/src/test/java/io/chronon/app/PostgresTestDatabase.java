@@ -1,6 +1,8 @@
 package io.chronon.app;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -30,9 +32,31 @@ public class PostgresTestDatabase implements QuarkusTestResourceLifecycleManager
         return new Driver().connect(SERVER + database, properties);
     }
 
-    /** A connection to this run's database. */
-    static Connection connect() throws SQLException {
-        return connect(database);
+    /** The database of this run's Quarkus tests. */
+    static String database() {
+        return database;
+    }
+
+    /** Rows of {@code bank_statement} in {@code database}. */
+    static long statementRows(String database) throws SQLException {
+        return count(database, "SELECT count(*) FROM bank_statement", null);
+    }
+
+    /** Rows of {@code bank_statement} in {@code database} for the transfer at log index {@code index}. */
+    static long statementRows(String database, long index) throws SQLException {
+        return count(database, "SELECT count(*) FROM bank_statement WHERE log_index = ?", index);
+    }
+
+    private static long count(String database, String sql, Long parameter) throws SQLException {
+        try (Connection connection = connect(database); PreparedStatement query = connection.prepareStatement(sql)) {
+            if (parameter != null) {
+                query.setLong(1, parameter);
+            }
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     /** Creates a database of its own for a test; returns its name. */

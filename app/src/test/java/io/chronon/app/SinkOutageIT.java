@@ -11,10 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
@@ -64,18 +60,6 @@ class SinkOutageIT {
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private long rows(long index) throws SQLException {
-        try (Connection connection = PostgresTestDatabase.connect(database);
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT count(*) FROM bank_statement WHERE log_index = ?")) {
-            query.setLong(1, index);
-            try (ResultSet result = query.executeQuery()) {
-                result.next();
-                return result.getLong(1);
-            }
-        }
-    }
-
     private static String statementOf(String outbox) {
         Matcher effect = Pattern.compile("\\{[^{}]*\"sink\":\"statements\"[^{}]*}").matcher(outbox);
         return effect.find() ? effect.group() : "";
@@ -108,7 +92,8 @@ class SinkOutageIT {
         }, none, "failed attempts, still pending, while PostgreSQL is cut: " + outbox());
         assertEquals(200, node.httpStatus("/q/health/ready", Duration.ofSeconds(5)), "the node stays ready");
         proxy.heal();
-        awaitTrue(() -> rows(first) == 2, none, "the statement delivered once PostgreSQL is back");
+        awaitTrue(() -> PostgresTestDatabase.statementRows(database, first) == 2, none,
+                "the statement delivered once PostgreSQL is back");
         awaitTrue(() -> statementOf(outbox()).isEmpty(), none, "the outbox drained");
 
         proxy.cut(LinkProxy.Direction.BOTH);
@@ -117,11 +102,12 @@ class SinkOutageIT {
         String failed = statementOf(outbox());
         assertEquals(6, number(failed, "attempts"), failed);
         assertTrue(failed.contains("lastError"), failed);
-        assertEquals(0, rows(second));
+        assertEquals(0, PostgresTestDatabase.statementRows(database, second));
         proxy.heal();
         Matcher id = Pattern.compile("\"id\":\"([0-9a-f]+)\"").matcher(failed);
         assertTrue(id.find(), failed);
         assertEquals(200, post("/chronon/outbox/" + id.group(1) + "/retry", "").statusCode());
-        awaitTrue(() -> rows(second) == 2, none, "the operator's retry delivered the statement");
+        awaitTrue(() -> PostgresTestDatabase.statementRows(database, second) == 2, none,
+                "the operator's retry delivered the statement");
     }
 }

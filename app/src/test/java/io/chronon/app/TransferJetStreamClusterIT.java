@@ -1,9 +1,6 @@
 package io.chronon.app;
 
 import static io.chronon.app.LocalCluster.awaitTrue;
-import static io.chronon.app.LocalCluster.client;
-import static io.chronon.app.LocalCluster.deposit;
-import static io.chronon.app.LocalCluster.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,11 +14,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import io.chronon.client.ChrononClient;
-import io.chronon.kernel.EffectId;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -79,26 +72,14 @@ class TransferJetStreamClusterIT {
 
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         LocalCluster.HaltRestarter restarter = cluster.restartHaltedNodes(failures);
-        List<Long> transfers = new ArrayList<>();
-        try (ChrononClient client = client(cluster.urls())) {
-            client.submit(deposit("nats-a", 1_000));
-            for (int i = 0; i < 15; i++) {
-                transfers.add(client.submit(transfer("nats-a", "nats-b", 1)).index());
-            }
-        }
+        List<Long> transfers = cluster.depositThenTransfer("nats-a", "nats-b", 15);
         awaitTrue(() -> streams.getStreamInfo(stream).getStreamState().getMsgCount() >= transfers.size(), failures,
                 "every transfer in the stream");
         restarter.close();
         assertTrue(failures.isEmpty(), () -> "unexpected: " + failures.peek());
         assertTrue(!restarter.halted().isEmpty(), "a primary halted after JetStream acknowledged a message");
 
-        Matcher clusterId = Pattern.compile("\"clusterId\":\"([0-9a-f-]+)\"")
-                .matcher(cluster.status(cluster.awaitPrimary()));
-        assertTrue(clusterId.find());
-        Set<String> expected = new HashSet<>();
-        for (long index : transfers) {
-            expected.add(EffectId.of(UUID.fromString(clusterId.group(1)), index, 1).toString());
-        }
+        Set<String> expected = LocalCluster.transferEffectIds(cluster.clusterId(cluster.awaitPrimary()), transfers);
         long stored = streams.getStreamInfo(stream).getStreamState().getMsgCount();
         List<String> ids = new ArrayList<>();
         for (long sequence = 1; sequence <= stored; sequence++) {

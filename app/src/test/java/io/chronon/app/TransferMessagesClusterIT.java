@@ -1,9 +1,6 @@
 package io.chronon.app;
 
 import static io.chronon.app.LocalCluster.awaitTrue;
-import static io.chronon.app.LocalCluster.client;
-import static io.chronon.app.LocalCluster.deposit;
-import static io.chronon.app.LocalCluster.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,16 +13,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import io.chronon.client.ChrononClient;
 import io.chronon.client.EffectDeduplicator;
-import io.chronon.kernel.EffectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -77,19 +70,8 @@ class TransferMessagesClusterIT {
 
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         LocalCluster.HaltRestarter restarter = cluster.restartHaltedNodes(failures);
-        List<Long> transfers = new ArrayList<>();
-        try (ChrononClient client = client(cluster.urls())) {
-            client.submit(deposit("rabbit-a", 1_000));
-            for (int i = 0; i < 15; i++) {
-                transfers.add(client.submit(transfer("rabbit-a", "rabbit-b", 1)).index());
-            }
-        }
-        Matcher clusterId = Pattern.compile("\"clusterId\":\"([0-9a-f-]+)\"").matcher(cluster.status(cluster.awaitPrimary()));
-        assertTrue(clusterId.find());
-        Set<String> expected = new HashSet<>();
-        for (long index : transfers) {
-            expected.add(EffectId.of(UUID.fromString(clusterId.group(1)), index, 1).toString());
-        }
+        List<Long> transfers = cluster.depositThenTransfer("rabbit-a", "rabbit-b", 15);
+        Set<String> expected = LocalCluster.transferEffectIds(cluster.clusterId(cluster.awaitPrimary()), transfers);
 
         List<String> received = new ArrayList<>();
         awaitTrue(() -> {
