@@ -541,6 +541,11 @@ public class ChrononNode {
         return serving().retryEffect(id);
     }
 
+    /** This node's replica id; in an in-process dev cluster, that of the replica serving the API. */
+    public int nodeId() {
+        return inProcess ? servingReplica().id() : members.self();
+    }
+
     /** This node's status; in an in-process dev cluster, that of the replica serving the API. */
     public NodeStatus status() {
         if (replicas.isEmpty() && running && !inProcess) {

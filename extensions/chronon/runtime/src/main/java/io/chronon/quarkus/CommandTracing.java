@@ -43,12 +43,18 @@ final class CommandTracing {
         };
     }
 
+    /** Remembers the caller's context, when it carries a span (none while tracing is off). */
     void submitted(long call, Context context) {
-        byCall.put(call, context);
+        if (Span.fromContext(context).getSpanContext().isValid()) {
+            byCall.put(call, context);
+        }
     }
 
     /** Follows the answers to their indices and the applied entries to their effects. */
     void observe(List<NodeOutput> outputs, List<Executor.Result> applied) {
+        if (byCall.isEmpty() && byIndex.isEmpty()) {
+            return;
+        }
         for (NodeOutput output : outputs) {
             if (output instanceof NodeOutput.Reply reply) {
                 Context context = byCall.remove(reply.requestId());

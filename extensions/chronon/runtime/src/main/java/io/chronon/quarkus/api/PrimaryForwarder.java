@@ -58,7 +58,7 @@ public class PrimaryForwarder {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + address + pathAndQuery))
                 .timeout(config.commandTimeout())
                 .header("Content-Type", MediaType.APPLICATION_JSON)
-                .header(FORWARDED_BY, String.valueOf(node.status().nodeId()))
+                .header(FORWARDED_BY, String.valueOf(node.nodeId()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (clientId != null) {
             request.header(CommandResource.CLIENT_ID, clientId);
