@@ -47,7 +47,6 @@ import io.chronon.quarkus.peer.PeerSecret;
 import io.chronon.quarkus.sink.PostgresEffectWriter;
 import io.chronon.quarkus.sink.SinkCounters;
 import io.chronon.vsr.Message;
-import io.chronon.vsr.MessageCodec;
 import io.chronon.vsr.ReadConsistency;
 import io.chronon.vsr.Replica;
 import io.chronon.vsr.ReplicaConfig;
@@ -70,7 +69,6 @@ public class ChrononNode {
     private static final Logger LOG = Logger.getLogger(ChrononNode.class);
     /** Client sessions kept in the replicated table; the idlest is evicted beyond this. */
     private static final int SESSION_CAPACITY = 10_000;
-    private static final MessageCodec WIRE = new MessageCodec(LogOptions.DEFAULTS.maxPayloadBytes());
     private static final long BOOTSTRAP_RETRY_MILLIS = 500;
 
     private final ChrononConfig config;
@@ -338,7 +336,7 @@ public class ChrononNode {
                 // A stopped replica gets nothing, as a dead process would not. The rest travels in the
                 // wire format, as it would between processes.
                 if (peer != null) {
-                    peer.deliver(WIRE.decode(WIRE.encode(message)));
+                    peer.deliver(PeerGate.WIRE.decode(PeerGate.WIRE.encode(message)));
                 }
             };
         } else {

@@ -37,7 +37,6 @@ final class OutboundLink implements AutoCloseable {
     private static final int BATCH_BYTES = 1024 * 1024;
     /** Queued bytes beyond which new messages are dropped: the peer or the network cannot keep up. */
     private static final long QUEUE_LIMIT_BYTES = 64L * 1024 * 1024;
-    private static final long WARN_EVERY_MILLIS = 10_000;
 
     private final int self;
     private final int peer;
@@ -52,7 +51,7 @@ final class OutboundLink implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile ManagedChannel channel;
-    private long lastWarning;
+    private final ThrottledWarning linkDown = new ThrottledWarning(LOG);
 
     OutboundLink(int self, int peer, String address, UUID cluster, PeerSecret secret, PeerCounters counters) {
         this.self = self;
@@ -111,7 +110,7 @@ final class OutboundLink implements AutoCloseable {
             if (!running) {
                 return;
             }
-            warn("link to replica " + peer + " at " + address + " is down (" + failure + "); reconnecting");
+            linkDown.log("link to replica " + peer + " at " + address + " is down (" + failure + "); reconnecting");
             try {
                 Thread.sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
             } catch (InterruptedException e) {
@@ -217,16 +216,6 @@ final class OutboundLink implements AutoCloseable {
 
     private static String describe(Status status) {
         return status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
-    }
-
-    private void warn(String message) {
-        long now = System.currentTimeMillis();
-        if (now - lastWarning >= WARN_EVERY_MILLIS) {
-            lastWarning = now;
-            LOG.warn(message);
-        } else {
-            LOG.debug(message);
-        }
     }
 
     @Override

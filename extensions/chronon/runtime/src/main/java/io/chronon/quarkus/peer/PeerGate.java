@@ -11,7 +11,8 @@ import io.chronon.vsr.MessageCodec;
  */
 @Singleton
 public class PeerGate {
-    static final MessageCodec WIRE = new MessageCodec(LogOptions.DEFAULTS.maxPayloadBytes());
+    /** The frames replicas exchange (also between the replicas of an in-process dev cluster). */
+    public static final MessageCodec WIRE = new MessageCodec(LogOptions.DEFAULTS.maxPayloadBytes());
 
     private volatile PeerHost host;
     private volatile PeerSecret secret = new PeerSecret(null);

@@ -2,7 +2,6 @@ package io.chronon.quarkus.peer;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -27,12 +26,10 @@ import org.jboss.logging.Logger;
 @Singleton
 public class PeerService implements BindableService {
     private static final Logger LOG = Logger.getLogger(PeerService.class);
-    /** At most one warning per kind of trouble in this many milliseconds: a bad peer retries often. */
-    private static final long WARN_EVERY_MILLIS = 10_000;
 
     private final PeerGate gate;
-    private final AtomicLong lastRefusalWarning = new AtomicLong();
-    private final AtomicLong lastMalformedWarning = new AtomicLong();
+    private final ThrottledWarning refusals = new ThrottledWarning(LOG);
+    private final ThrottledWarning malformedFrames = new ThrottledWarning(LOG);
 
     @Inject
     public PeerService(PeerGate gate) {
@@ -203,23 +200,13 @@ public class PeerService implements BindableService {
 
     private void refuse(String reason, String message) {
         gate.counters().refused(reason);
-        warn(lastRefusalWarning, "refused a peer: " + message);
+        refusals.log("refused a peer: " + message);
     }
 
     private void malformed(String what, IllegalArgumentException error) {
         gate.counters().malformed();
-        warn(lastMalformedWarning, "dropped " + what + " that failed its checks (" + error.getMessage()
+        malformedFrames.log("dropped " + what + " that failed its checks (" + error.getMessage()
                 + "); the stream is closed");
-    }
-
-    private static void warn(AtomicLong last, String message) {
-        long now = System.currentTimeMillis();
-        long previous = last.get();
-        if (now - previous >= WARN_EVERY_MILLIS && last.compareAndSet(previous, now)) {
-            LOG.warn(message);
-        } else {
-            LOG.debug(message);
-        }
     }
 
     private static StreamObserver<byte[]> ignoring() {

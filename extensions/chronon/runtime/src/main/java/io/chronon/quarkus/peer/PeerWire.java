@@ -149,7 +149,8 @@ public final class PeerWire {
             if (kind > 1 || genesis > 1 || kind < 0 || genesis < 0) {
                 throw new IllegalArgumentException("describe reply with kind " + kind + " and genesis " + genesis);
             }
-            return new DescribeReply(responder, kind == 0 ? null : cluster, genesis == 1, take(in, PeerSecret.MAC_BYTES));
+            return new DescribeReply(responder, kind == 0 ? null : cluster, genesis == 1,
+                    take(in, PeerSecret.MAC_BYTES));
         }
     }
 
