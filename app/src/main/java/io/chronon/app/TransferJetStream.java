@@ -1,6 +1,5 @@
 package io.chronon.app;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -43,14 +42,14 @@ public class TransferJetStream implements EffectSink {
     }
 
     @Override
-    public CompletionStage<Void> deliver(EffectId id, long view, byte[] payload) {
-        Statement statement = Statement.decode(payload);
-        byte[] json = ("{\"effectId\":\"" + id + "\",\"index\":" + statement.index() + ",\"amount\":"
-                + statement.amount() + "}").getBytes(StandardCharsets.UTF_8);
-        CompletableFuture<Void> acked = new CompletableFuture<>();
+    public CompletionStage<Receipt> deliver(Delivery delivery) {
+        EffectId id = delivery.id();
+        Statement statement = Statement.decode(delivery.payload());
+        byte[] json = TransferJson.bytes(id, statement);
+        CompletableFuture<Receipt> acked = new CompletableFuture<>();
         PublishMessageMetadata metadata = PublishMessageMetadata.builder().messageId(id.toString()).build();
         emitter.send(Message.of(json, Metadata.of(metadata), () -> {
-            acked.complete(null);
+            acked.complete(Receipt.DELIVERED);
             return CompletableFuture.completedFuture(null);
         }, failure -> {
             acked.completeExceptionally(failure);

@@ -42,40 +42,20 @@ public class TransferMessages implements EffectSink {
     }
 
     @Override
-    public CompletionStage<Void> deliver(EffectId id, long view, byte[] payload) {
-        Statement statement = Statement.decode(payload);
-        String json = "{\"effectId\":\"" + id + "\",\"index\":" + statement.index() + ",\"from\":"
-                + quoted(statement.from()) + ",\"to\":" + quoted(statement.to()) + ",\"amount\":" + statement.amount()
-                + "}";
-        CompletableFuture<Void> confirmed = new CompletableFuture<>();
+    public CompletionStage<Receipt> deliver(Delivery delivery) {
+        EffectId id = delivery.id();
+        Statement statement = Statement.decode(delivery.payload());
+        String json = TransferJson.of(id, statement);
+        CompletableFuture<Receipt> confirmed = new CompletableFuture<>();
         OutgoingRabbitMQMetadata metadata = OutgoingRabbitMQMetadata.builder().withMessageId(id.toString())
-                .withContentType("application/json").withHeader("chronon-view", view).build();
+                .withContentType("application/json").withHeader("chronon-view", delivery.view()).build();
         emitter.send(Message.of(json, Metadata.of(metadata), () -> {
-            confirmed.complete(null);
+            confirmed.complete(Receipt.DELIVERED);
             return CompletableFuture.completedFuture(null);
         }, failure -> {
             confirmed.completeExceptionally(failure);
             return CompletableFuture.completedFuture(null);
         }));
         return confirmed;
-    }
-
-    /** A JSON string (account names are 1 to 256 characters of any kind). */
-    private static String quoted(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

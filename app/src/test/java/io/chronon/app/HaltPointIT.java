@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chronon.testkit.NodeProcess;
 import io.chronon.testkit.NodeSpec;
 import io.chronon.testkit.Ports;
@@ -32,6 +34,7 @@ class HaltPointIT {
     static final String JOURNAL_TRANSFERS = "chronon.effects.\"transfers\".sink";
     private static final String TOKEN = "halt-point-test-token";
     private static final int HALT_EXIT_STATUS = 86;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> post(NodeProcess node, String path, String json) throws Exception {
@@ -87,12 +90,20 @@ class HaltPointIT {
                 assertEquals(401, outbox(restarted, null).statusCode(), "the outbox is an admin endpoint");
                 assertEquals(401, outbox(restarted, "Bearer wrong").statusCode());
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                String effects = outbox(restarted, "Bearer " + TOKEN).body();
-                while (!effects.equals("{\"effects\":[]}") && System.nanoTime() < deadline) {
+                JsonNode outbox = JSON.readTree(outbox(restarted, "Bearer " + TOKEN).body());
+                while ((!outbox.get("effects").isEmpty() || outbox.get("acknowledged").size() < 2)
+                        && System.nanoTime() < deadline) {
                     Thread.sleep(100);
-                    effects = outbox(restarted, "Bearer " + TOKEN).body();
+                    outbox = JSON.readTree(outbox(restarted, "Bearer " + TOKEN).body());
                 }
-                assertEquals("{\"effects\":[]}", effects, "every effect was delivered and acknowledged");
+                assertEquals(0, outbox.get("effects").size(), "every effect was delivered and acknowledged: " + outbox);
+                assertEquals(2, outbox.get("acknowledged").size(), outbox.toString());
+                int suppressed = 0;
+                for (JsonNode effect : outbox.get("acknowledged")) {
+                    suppressed += effect.get("duplicatesSuppressed").asInt();
+                }
+                assertEquals(journaled, suppressed,
+                        "each effect the journal took before the halt was found there again: " + outbox);
                 List<String> ids = journalIds(dataDir);
                 assertEquals(2, ids.size(), "the transfer's statement and message, each once: " + ids);
                 assertEquals(2, ids.stream().distinct().count());

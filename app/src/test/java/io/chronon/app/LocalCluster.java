@@ -147,6 +147,15 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** The last lines of every node's log, one after the other. */
+    String logTails() {
+        StringBuilder all = new StringBuilder();
+        for (NodeProcess node : nodes) {
+            all.append(node.logTail(5_000));
+        }
+        return all.toString();
+    }
+
     NodeProcess node(int id) {
         return nodes.get(id);
     }

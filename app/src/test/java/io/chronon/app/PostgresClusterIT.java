@@ -76,14 +76,6 @@ class PostgresClusterIT {
         return wrong;
     }
 
-    private String logs() {
-        StringBuilder all = new StringBuilder();
-        for (int id = 0; id < cluster.size(); id++) {
-            all.append(cluster.node(id).logTail(5_000));
-        }
-        return all.toString();
-    }
-
     @Test
     void primariesHaltingBetweenTheSinksCommitAndTheAcknowledgementLeaveEachStatementOnce() throws Exception {
         LocalCluster nodes = cluster("pg-halt", Map.of(HALT_POINTS, "AFTER_SINK_COMMIT_BEFORE_ACK",
@@ -101,7 +93,7 @@ class PostgresClusterIT {
         assertEquals(List.of(), wrongStatements(transfers), "transfers without exactly their two rows");
         assertEquals(2L * transfers.size(), PostgresTestDatabase.statementRows(database),
                 "no row beyond the committed transfers'");
-        assertTrue(logs().contains("was already written to statements"),
+        assertTrue(cluster.logTails().contains("was already written to statements"),
                 "a new primary delivered a halted primary's effect again and the claim suppressed it");
     }
 

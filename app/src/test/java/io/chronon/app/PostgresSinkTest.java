@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 
 import io.chronon.examples.bank.Statement;
 import io.chronon.kernel.EffectId;
+import io.chronon.kernel.EffectSink;
 import io.chronon.quarkus.sink.FencedOutException;
 import io.chronon.quarkus.sink.PostgresSink;
 import io.chronon.quarkus.sink.SinkCounters;
@@ -80,21 +81,21 @@ class PostgresSinkTest {
         EffectId first = EffectId.of(cluster, 7, 0);
         byte[] payload = new Statement(7, "alice", "bob", 30).encode();
 
-        sink.deliver(first, 5, payload).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        sink.deliver(new EffectSink.Delivery(first, 7, 0, 5, payload)).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(List.of(-30L, 30L), deltas(first.toString()));
 
-        sink.deliver(first, 5, payload).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        sink.deliver(new EffectSink.Delivery(first, 7, 0, 5, payload)).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(List.of(-30L, 30L), deltas(first.toString()), "the second delivery wrote nothing");
         assertEquals(1, counters.duplicatesSuppressed("statements"));
 
         EffectId fromZombie = EffectId.of(cluster, 8, 0);
-        ExecutionException refused = assertThrows(ExecutionException.class, () -> sink.deliver(fromZombie, 4,
-                new Statement(8, "alice", "bob", 1).encode()).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> sink.deliver(new EffectSink.Delivery(fromZombie, 8, 0, 4,
+                new Statement(8, "alice", "bob", 1).encode())).toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertInstanceOf(FencedOutException.class, refused.getCause());
         assertEquals(List.of(), deltas(fromZombie.toString()), "a zombie's delivery writes nothing");
         assertEquals(1, counters.fencedDeliveries("statements"));
 
-        sink.deliver(fromZombie, 6, new Statement(8, "alice", "bob", 1).encode()).toCompletableFuture()
+        sink.deliver(new EffectSink.Delivery(fromZombie, 8, 0, 6, new Statement(8, "alice", "bob", 1).encode())).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         assertEquals(List.of(-1L, 1L), deltas(fromZombie.toString()), "the newer primary delivers it");
     }

@@ -5,6 +5,7 @@ import static io.chronon.app.LocalCluster.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chronon.testkit.LinkProxy;
 import io.chronon.testkit.NodeProcess;
 import io.chronon.testkit.NodeSpec;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * becomes {@code FAILED}, and an operator's retry delivers it once the link is back.
  */
 class SinkOutageIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "sink-outage-token";
     private final HttpClient http = HttpClient.newHttpClient();
     private LinkProxy proxy;
@@ -60,8 +63,10 @@ class SinkOutageIT {
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static String statementOf(String outbox) {
-        Matcher effect = Pattern.compile("\\{[^{}]*\"sink\":\"statements\"[^{}]*}").matcher(outbox);
+    /** The statement effect among those not yet acknowledged ("" if none). */
+    private static String statementOf(String outbox) throws IOException {
+        String unacknowledged = JSON.readTree(outbox).get("effects").toString();
+        Matcher effect = Pattern.compile("\\{[^{}]*\"sink\":\"statements\"[^{}]*}").matcher(unacknowledged);
         return effect.find() ? effect.group() : "";
     }
 

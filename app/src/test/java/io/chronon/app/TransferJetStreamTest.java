@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 
 import io.chronon.examples.bank.Statement;
 import io.chronon.kernel.EffectId;
+import io.chronon.kernel.EffectSink;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -70,8 +71,8 @@ class TransferJetStreamTest {
                         .until(() -> streams.getStreamInfo(STREAM).getStreamState().getMsgCount() == 1);
                 assertEquals(effect.toString(), streams.getMessage(STREAM, 1).getHeaders().getFirst("Nats-Msg-Id"));
 
-                sink.deliver(effect, 99, new Statement(index, from, "nats-b", 4).encode()).toCompletableFuture()
-                        .get(10, TimeUnit.SECONDS);
+                sink.deliver(new EffectSink.Delivery(effect, index, 1, 99, new Statement(index, from, "nats-b", 4).encode()))
+                        .toCompletableFuture().get(10, TimeUnit.SECONDS);
                 assertEquals(1, streams.getStreamInfo(STREAM).getStreamState().getMsgCount(),
                         "the redelivery within the duplicate window was dropped by JetStream");
             } finally {

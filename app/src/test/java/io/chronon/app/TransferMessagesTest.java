@@ -21,6 +21,7 @@ import com.rabbitmq.client.GetResponse;
 import io.chronon.client.EffectDeduplicator;
 import io.chronon.examples.bank.Statement;
 import io.chronon.kernel.EffectId;
+import io.chronon.kernel.EffectSink;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -72,8 +73,8 @@ class TransferMessagesTest {
             String body = new String(first.getBody(), StandardCharsets.UTF_8);
             assertTrue(body.contains("\"index\":" + index) && body.contains("\"amount\":4"), body);
 
-            sink.deliver(effect, 99, new Statement(index, from, "rabbit-b", 4).encode()).toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
+            sink.deliver(new EffectSink.Delivery(effect, index, 1, 99, new Statement(index, from, "rabbit-b", 4).encode()))
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
             Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> {
                 GetResponse message = channel.basicGet(queue, true);
                 if (message != null) {

@@ -26,6 +26,39 @@ public interface EffectSink {
         return true;
     }
 
-    /** Delivers one effect; completes once the sink has durably taken it, exceptionally if it has not. */
-    CompletionStage<Void> deliver(EffectId id, long view, byte[] payload);
+    /**
+     * Delivers one effect; completes once the sink has durably taken it (or found it already there),
+     * exceptionally if it has not.
+     */
+    CompletionStage<Receipt> deliver(Delivery delivery);
+
+    /** How a delivery that succeeded went. */
+    enum Receipt {
+        /** The sink took the effect with this delivery. */
+        DELIVERED,
+        /**
+         * The sink already held the effect from an earlier delivery (a primary died between the
+         * sink's commit and the acknowledgement) and wrote nothing: a suppressed duplicate. Only a
+         * sink that recognises effect ids can say so.
+         */
+        DUPLICATE_SUPPRESSED
+    }
+
+    /**
+     * One effect to deliver: its id, its place in the log ({@code index} of the entry that produced
+     * it, {@code ordinal} among that entry's effects; an ordered sink receives them in this order),
+     * the view of the primary delivering it, and its bytes.
+     */
+    record Delivery(EffectId id, long index, int ordinal, long view, byte[] payload) {
+        public Delivery {
+            if (index < 0 || ordinal < 0 || view < 0) {
+                throw new IllegalArgumentException("no effect at index " + index + ", ordinal " + ordinal + ", view " + view);
+            }
+        }
+
+        /** Whether this effect comes after the one at {@code otherIndex}, {@code otherOrdinal} in the log. */
+        public boolean after(long otherIndex, int otherOrdinal) {
+            return index != otherIndex ? index > otherIndex : ordinal > otherOrdinal;
+        }
+    }
 }

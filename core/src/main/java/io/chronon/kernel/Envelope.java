@@ -11,7 +11,10 @@ import java.util.Arrays;
  */
 public final class Envelope {
     public static final byte COMMAND = 1;
-    /** A sink confirmed an effect: it leaves the outbox. Body: the effect id. */
+    /**
+     * A sink confirmed an effect: it leaves the outbox. Body: the effect id, then one byte: 1 if the
+     * sink found it already delivered (a suppressed duplicate), 0 if not.
+     */
     public static final byte EFFECT_DONE = 2;
     /** An effect failed too often: it is marked failed. Body: id, attempts, last error. */
     public static final byte EFFECT_FAILED = 3;
@@ -28,8 +31,14 @@ public final class Envelope {
         return payload;
     }
 
-    public static byte[] effectDone(EffectId id) {
-        return ByteBuffer.allocate(17).put(EFFECT_DONE).put(id.toBytes()).array();
+    public static byte[] effectDone(EffectId id, boolean duplicateSuppressed) {
+        return ByteBuffer.allocate(18).put(EFFECT_DONE).put(id.toBytes()).put((byte) (duplicateSuppressed ? 1 : 0))
+                .array();
+    }
+
+    /** Whether an {@link #EFFECT_DONE} entry says the sink suppressed a duplicate. */
+    public static boolean duplicateSuppressed(byte[] payload) {
+        return payload.length > 17 && payload[17] == 1;
     }
 
     public static byte[] effectRetry(EffectId id) {

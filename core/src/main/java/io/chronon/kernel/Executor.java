@@ -33,11 +33,13 @@ import io.chronon.engine.Invariants;
 public final class Executor<S, C, Q, R> {
     /**
      * What applying one entry produced. {@code duplicate}: a retry, answered from the session;
-     * {@code effects}: the effects it added to the outbox; {@code state}: the application's state
-     * after the entry (immutable, so keeping it costs only what changed).
+     * {@code effects}: the effects it added to the outbox; {@code acknowledged}: the effect an
+     * {@code EFFECT_DONE} entry took out of it (null for other entries, or one already gone);
+     * {@code state}: the application's state after the entry (immutable, so keeping it costs only
+     * what changed).
      */
-    public record Result(Entry entry, Outcome outcome, boolean duplicate, List<Outbox.Pending> effects, Hash digest,
-                         Object state) {
+    public record Result(Entry entry, Outcome outcome, boolean duplicate, List<Outbox.Pending> effects,
+                         Outbox.Acknowledged acknowledged, Hash digest, Object state) {
         public Result {
             effects = List.copyOf(effects);
         }
@@ -158,6 +160,7 @@ public final class Executor<S, C, Q, R> {
         Outcome outcome;
         boolean duplicate = false;
         List<Effect> effects = new ArrayList<>();
+        Outbox.Acknowledged acknowledged = null;
         byte kind = Envelope.kind(entry.payload());
         switch (kind) {
             case Envelope.COMMAND -> {
@@ -179,7 +182,13 @@ public final class Executor<S, C, Q, R> {
                     }
                 }
             }
-            case Envelope.EFFECT_DONE, Envelope.EFFECT_FAILED, Envelope.EFFECT_RETRY -> outcome = applyEffectEntry(entry);
+            case Envelope.EFFECT_DONE, Envelope.EFFECT_FAILED, Envelope.EFFECT_RETRY -> {
+                Outbox.Pending effect = outbox.get(Envelope.effectId(entry.payload()));
+                if (kind == Envelope.EFFECT_DONE && effect != null) {
+                    acknowledged = new Outbox.Acknowledged(effect, Envelope.duplicateSuppressed(entry.payload()));
+                }
+                outcome = applyEffectEntry(entry);
+            }
             default -> outcome = new Outcome.Failed("unknown entry kind " + kind);
         }
         List<Outbox.Pending> added = new ArrayList<>();
@@ -196,7 +205,7 @@ public final class Executor<S, C, Q, R> {
         lastView = entry.view();
         lastHash = entry.hash();
         lastTimestamp = entry.timestamp();
-        return new Result(entry, outcome, duplicate, added, digest, state);
+        return new Result(entry, outcome, duplicate, added, acknowledged, digest, state);
     }
 
     /** A kernel entry about an effect: done, failed, or retried by an operator. */

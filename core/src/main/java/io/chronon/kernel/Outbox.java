@@ -43,6 +43,12 @@ public final class Outbox {
         }
     }
 
+    /**
+     * An effect an {@code EFFECT_DONE} entry took out of the outbox, and whether its sink found it
+     * already delivered (a suppressed duplicate: an earlier primary's delivery had landed).
+     */
+    public record Acknowledged(Pending effect, boolean duplicateSuppressed) {}
+
     /** The position of an effect in the log, its delivery order. */
     record Position(long index, int ordinal) implements Comparable<Position> {
         @Override

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 import io.chronon.kernel.EffectId;
+import io.chronon.kernel.EffectSink;
 import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Outbox;
 import io.chronon.vsr.Replica;
@@ -94,7 +95,7 @@ final class EffectRunner {
             if (ordered) {
                 blocked.add(effect.sink());
             }
-            node.execute(id, view, effect.sink(), effect.payload());
+            node.execute(id, effect.index(), effect.ordinal(), view, effect.sink(), effect.payload());
         }
         delivered.retainAll(present);
         givenUp.retainAll(present);
@@ -113,12 +114,12 @@ final class EffectRunner {
         retryAt.clear();
     }
 
-    void delivered(EffectId id, long deliveredView) {
+    void delivered(EffectId id, long deliveredView, EffectSink.Receipt receipt) {
         if (deliveredView != view || !running.remove(id)) {
             return;
         }
         delivered.add(id);
-        node.proposeInternal(Envelope.effectDone(id));
+        node.proposeInternal(Envelope.effectDone(id, receipt == EffectSink.Receipt.DUPLICATE_SUPPRESSED));
         schedule();
     }
 

@@ -14,6 +14,7 @@ import io.chronon.engine.Entry;
 import io.chronon.engine.Invariants;
 import io.chronon.engine.SnapshotInfo;
 import io.chronon.kernel.EffectId;
+import io.chronon.kernel.EffectSink;
 import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Executor;
 import io.chronon.kernel.Outbox;
@@ -37,6 +38,9 @@ import io.chronon.vsr.StorageEvent;
  * application).
  */
 public final class Node {
+    /** Stands for the query of {@link #confirmLeadership} (compared by identity). */
+    private static final byte[] NO_QUERY = new byte[0];
+
     private final Replica replica;
     private Executor<?, ?, ?, ?> executor;
     private final EffectRunner effects;
@@ -162,6 +166,18 @@ public final class Node {
         drain();
     }
 
+    /**
+     * Confirms that this replica still leads its view with a quorum round started after this call (a
+     * sink about to make a delivery visible asks it, so that a deposed primary cannot): answered on
+     * {@code readId} with {@link NodeOutput.ReadAnswer.Done} (no query is run) or
+     * {@link NodeOutput.ReadAnswer.Refused}.
+     */
+    public void confirmLeadership(long readId) {
+        queries.put(readId, NO_QUERY);
+        replica.read(readId, ReadConsistency.LINEARIZABLE);
+        drain();
+    }
+
     /** A query answered from this replica's state as it is, without asking anyone: may be stale. */
     public NodeOutput.ReadAnswer queryLocal(byte[] query) {
         return answer(query);
@@ -205,8 +221,8 @@ public final class Node {
     }
 
     /** The sink took an effect delivered with {@link NodeOutput.Execute} (and the durable view still matched). */
-    public void effectDelivered(EffectId id, long view) {
-        effects.delivered(id, view);
+    public void effectDelivered(EffectId id, long view, EffectSink.Receipt receipt) {
+        effects.delivered(id, view, receipt);
         drain();
     }
 
@@ -222,8 +238,8 @@ public final class Node {
         drain();
     }
 
-    void execute(EffectId id, long view, String sink, byte[] payload) {
-        outputs.add(new NodeOutput.Execute(id, view, sink, payload));
+    void execute(EffectId id, long index, int ordinal, long view, String sink, byte[] payload) {
+        outputs.add(new NodeOutput.Execute(id, index, ordinal, view, sink, payload));
     }
 
     void proposeInternal(byte[] payload) {
@@ -351,6 +367,9 @@ public final class Node {
     }
 
     private NodeOutput.ReadAnswer answer(byte[] query) {
+        if (query == NO_QUERY) {
+            return new NodeOutput.ReadAnswer.Done(executor.appliedIndex(), NO_QUERY);
+        }
         try {
             return new NodeOutput.ReadAnswer.Done(executor.appliedIndex(), executor.query(query));
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package io.chronon.node;
 
 import io.chronon.kernel.EffectId;
+import io.chronon.kernel.EffectSink;
 import io.chronon.kernel.Executor;
 import io.chronon.kernel.Outcome;
 import io.chronon.vsr.Message;
@@ -27,7 +28,12 @@ public sealed interface NodeOutput {
      * sink and again after, that its durable view is still {@code view}, and reports neither outcome
      * if not.
      */
-    record Execute(EffectId id, long view, String sink, byte[] payload) implements NodeOutput {}
+    record Execute(EffectId id, long index, int ordinal, long view, String sink, byte[] payload) implements NodeOutput {
+        /** What the sink is given. */
+        public EffectSink.Delivery delivery() {
+            return new EffectSink.Delivery(id, index, ordinal, view, payload);
+        }
+    }
 
     /**
      * Write a snapshot of {@code checkpoint} (immutable: encode it on any thread, the node goes on

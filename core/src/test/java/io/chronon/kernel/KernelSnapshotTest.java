@@ -37,7 +37,7 @@ class KernelSnapshotTest {
             List<Outbox.Pending> pending = shadow.outbox().all();
             if (!pending.isEmpty() && random.nextInt(3) == 0) {
                 EffectId id = pending.get(random.nextInt(pending.size())).id();
-                payload = random.nextInt(4) == 0 ? Envelope.effectFailed(id, 3, "refused") : Envelope.effectDone(id);
+                payload = random.nextInt(4) == 0 ? Envelope.effectFailed(id, 3, "refused") : Envelope.effectDone(id, random.nextBoolean());
             } else {
                 int who = random.nextInt(requestNumbers.length);
                 client = new UUID(77, who);

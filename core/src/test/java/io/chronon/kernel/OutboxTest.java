@@ -37,10 +37,15 @@ class OutboxTest {
         assertEquals(first.effects(), pending.subList(0, 2));
         assertEquals(EffectId.of(CLUSTER, 0, 1), pending.get(1).id());
         assertNotEquals(EffectId.of(new UUID(6, 6), 0, 1), pending.get(1).id(), "ids differ across clusters");
-        executor.apply(entry(Envelope.effectDone(pending.get(1).id())));
+        Executor.Result done = executor.apply(entry(Envelope.effectDone(pending.get(1).id(), false)));
         assertEquals(List.of(pending.get(0), pending.get(2)), executor.outbox().all());
-        executor.apply(entry(Envelope.effectDone(pending.get(1).id())));
+        assertEquals(new Outbox.Acknowledged(pending.get(1), false), done.acknowledged());
+        Executor.Result again = executor.apply(entry(Envelope.effectDone(pending.get(1).id(), true)));
         assertEquals(2, executor.outbox().size(), "a second DONE after a failover changes nothing");
+        assertNull(again.acknowledged(), "and acknowledges nothing");
+        Executor.Result suppressed = executor.apply(entry(Envelope.effectDone(pending.get(2).id(), true)));
+        assertEquals(new Outbox.Acknowledged(pending.get(2), true), suppressed.acknowledged(),
+                "the sink found this one already delivered");
     }
 
     @Test
@@ -56,7 +61,7 @@ class OutboxTest {
         executor.apply(entry(Envelope.effectRetry(id)));
         assertEquals(Outbox.Status.PENDING, executor.outbox().get(id).status());
         assertEquals(0, executor.outbox().get(id).attempts());
-        executor.apply(entry(Envelope.effectDone(id)));
+        executor.apply(entry(Envelope.effectDone(id, false)));
         assertNull(executor.outbox().get(id));
     }
 

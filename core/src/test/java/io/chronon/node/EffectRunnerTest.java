@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import io.chronon.engine.Entry;
 import io.chronon.kernel.EffectId;
+import io.chronon.kernel.EffectSink;
+import io.chronon.kernel.Envelope;
 import io.chronon.kernel.EmittingApplication;
 import io.chronon.kernel.Executor;
 import io.chronon.kernel.ExecutorTest;
@@ -55,7 +58,7 @@ class EffectRunnerTest {
                 "only the oldest effect of an ordered sink is in flight");
         assertEquals(node.replica().view(), first.getFirst().view());
 
-        node.effectDelivered(first.getFirst().id(), first.getFirst().view());
+        node.effectDelivered(first.getFirst().id(), first.getFirst().view(), EffectSink.Receipt.DELIVERED);
         harness.pump();
         assertEquals(2, outbox().size(), "the DONE entry was committed and applied");
         assertEquals(List.of("0:1"), harness.takeExecutes().stream().map(EffectRunnerTest::payload).toList());
@@ -66,8 +69,23 @@ class EffectRunnerTest {
         emit("emit 3 metrics");
         List<NodeOutput.Execute> executes = harness.takeExecutes();
         assertEquals(List.of("0:0", "0:1", "0:2"), executes.stream().map(EffectRunnerTest::payload).toList());
-        executes.forEach(execute -> node.effectDelivered(execute.id(), execute.view()));
+        executes.forEach(execute -> node.effectDelivered(execute.id(), execute.view(), EffectSink.Receipt.DELIVERED));
         harness.pump();
+        assertEquals(List.of(), outbox());
+    }
+
+    @Test
+    void theDoneEntrySaysWhetherTheSinkSuppressedADuplicate() {
+        emit("emit 2");
+        NodeOutput.Execute first = harness.takeExecutes().getFirst();
+        node.effectDelivered(first.id(), first.view(), EffectSink.Receipt.DUPLICATE_SUPPRESSED);
+        harness.pump();
+        NodeOutput.Execute second = harness.takeExecutes().getFirst();
+        node.effectDelivered(second.id(), second.view(), EffectSink.Receipt.DELIVERED);
+        harness.pump();
+        List<byte[]> done = harness.disk.stream().map(Entry::payload)
+                .filter(payload -> Envelope.kind(payload) == Envelope.EFFECT_DONE).toList();
+        assertEquals(List.of(true, false), done.stream().map(Envelope::duplicateSuppressed).toList());
         assertEquals(List.of(), outbox());
     }
 
@@ -76,7 +94,7 @@ class EffectRunnerTest {
         emit("emit 1");
         NodeOutput.Execute execute = harness.takeExecutes().getFirst();
         int entries = harness.disk.size();
-        node.effectDelivered(execute.id(), execute.view() + 1);
+        node.effectDelivered(execute.id(), execute.view() + 1, EffectSink.Receipt.DELIVERED);
         harness.pump();
         assertEquals(entries, harness.disk.size(), "no DONE proposed for a delivery this view never made");
         assertEquals(1, outbox().size());
@@ -125,7 +143,7 @@ class EffectRunnerTest {
         assertEquals(Outbox.Status.PENDING, node.executor().outbox().get(id).status(),
                 "a retried effect gets its attempts afresh");
         ticksUntilExecuted();
-        node.effectDelivered(id, again.view());
+        node.effectDelivered(id, again.view(), EffectSink.Receipt.DELIVERED);
         harness.pump();
         assertEquals(List.of("1:0"), harness.takeExecutes().stream().map(EffectRunnerTest::payload).toList());
     }

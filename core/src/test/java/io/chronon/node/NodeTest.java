@@ -98,4 +98,19 @@ class NodeTest {
         assertTrue(harness.outputs.stream().anyMatch(output -> output instanceof NodeOutput.ReadReply reply
                 && reply.readId() == 7 && reply.answer() instanceof NodeOutput.ReadAnswer.Done));
     }
+
+    @Test
+    void thePrimaryConfirmsItsLeadershipWithoutRunningAQuery() {
+        start();
+        node.command(1, CLIENT, 1, command("add 4"));
+        pump();
+        node.confirmLeadership(9);
+        pump();
+        NodeOutput.ReadAnswer answer = harness.outputs.stream()
+                .filter(output -> output instanceof NodeOutput.ReadReply reply && reply.readId() == 9)
+                .map(output -> ((NodeOutput.ReadReply) output).answer()).findFirst().orElseThrow();
+        NodeOutput.ReadAnswer.Done done = assertInstanceOf(NodeOutput.ReadAnswer.Done.class, answer);
+        assertEquals(0, done.result().length, "no query ran (the counter would have answered its value)");
+        assertEquals(node.executor().appliedIndex(), done.index());
+    }
 }

@@ -39,7 +39,9 @@ final class RecordingSink implements EffectSink {
     }
 
     @Override
-    public CompletionStage<Void> deliver(EffectId id, long view, byte[] payload) {
+    public CompletionStage<Receipt> deliver(Delivery delivery) {
+        EffectId id = delivery.id();
+        long view = delivery.view();
         if (guarantee == Guarantee.EXACTLY_ONCE) {
             if (view < highestView) {
                 fenced++;
@@ -50,14 +52,14 @@ final class RecordingSink implements EffectSink {
             deliveries.merge(id, 1, Integer::sum);
             if (applied.containsKey(id)) {
                 suppressed++;
-            } else {
-                applied.put(id, 1);
+                return CompletableFuture.completedFuture(Receipt.DUPLICATE_SUPPRESSED);
             }
+            applied.put(id, 1);
         } else {
             deliveries.merge(id, 1, Integer::sum);
             applied.merge(id, 1, Integer::sum);
         }
-        return CompletableFuture.completedFuture(null);
+        return CompletableFuture.completedFuture(Receipt.DELIVERED);
     }
 
     /** How many times the sink took (applied) this effect. */

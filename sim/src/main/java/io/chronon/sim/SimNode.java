@@ -19,6 +19,7 @@ import io.chronon.engine.LogOptions;
 import io.chronon.engine.ManifestState;
 import io.chronon.engine.MemoryDisk;
 import io.chronon.engine.SimulatedCrash;
+import io.chronon.kernel.EffectSink;
 import io.chronon.kernel.Executor;
 import io.chronon.node.EffectOptions;
 import io.chronon.node.HaltPoint;
@@ -351,8 +352,7 @@ final class SimNode {
             return;
         }
         loop.after(50_000 + random.nextInt(1_000_000), () -> {
-            CompletableFuture<Void> delivery = sink.deliver(execute.id(), execute.view(), execute.payload())
-                    .toCompletableFuture();
+            CompletableFuture<EffectSink.Receipt> delivery = sink.deliver(execute.delivery()).toCompletableFuture();
             String error = delivery.isCompletedExceptionally() ? delivery.exceptionNow().getMessage() : null;
             loop.after(50_000 + random.nextInt(1_000_000), () -> whenRunning(self, () -> {
                 if (sim.haltsAt(random)) {
@@ -365,7 +365,7 @@ final class SimNode {
                     return;
                 }
                 if (error == null) {
-                    node.effectDelivered(execute.id(), execute.view());
+                    node.effectDelivered(execute.id(), execute.view(), delivery.join());
                 } else {
                     node.effectFailed(execute.id(), execute.view(), error);
                 }

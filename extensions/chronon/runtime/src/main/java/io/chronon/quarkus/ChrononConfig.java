@@ -103,6 +103,9 @@ public interface ChrononConfig {
     /** History kept for time travel. */
     History history();
 
+    /** The Kafka sink (the client itself is configured with the standard {@code kafka.*} settings). */
+    Kafka kafka();
+
     /** When snapshots are taken. */
     Snapshot snapshot();
 
@@ -168,6 +171,16 @@ public interface ChrononConfig {
          */
         @WithDefault("30s")
         Duration deliveryTimeout();
+    }
+
+    /** The Kafka sink. */
+    interface Kafka {
+        /**
+         * The compacted topic where the Kafka sink keeps each cluster's outbox position per effect kind,
+         * written in the same transaction as the effect's records (created if missing).
+         */
+        @WithDefault("chronon-outbox-positions")
+        String positionTopic();
     }
 
     /** History kept for time travel. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -44,6 +46,8 @@ import io.chronon.quarkus.peer.PeerGate;
 import io.chronon.quarkus.peer.PeerHost;
 import io.chronon.quarkus.peer.PeerLinks;
 import io.chronon.quarkus.peer.PeerSecret;
+import io.chronon.quarkus.sink.KafkaEffectWriter;
+import io.chronon.quarkus.sink.KafkaSink;
 import io.chronon.quarkus.sink.PostgresEffectWriter;
 import io.chronon.quarkus.sink.SinkCounters;
 import io.chronon.vsr.Message;
@@ -75,6 +79,7 @@ public class ChrononNode {
     private final ApplicationCandidates candidates;
     private final Instance<EffectSink> userSinks;
     private final Instance<PostgresEffectWriter> writers;
+    private final Instance<KafkaEffectWriter> kafkaWriters;
     private final SinkCounters sinkCounters;
     private final int httpPort;
     private final NodeMetrics metrics;
@@ -107,18 +112,20 @@ public class ChrononNode {
      * A replica run by this process, with its effect journal, its recorded outcomes and, in a
      * multi-process cluster, its links to the peers (null otherwise).
      */
-    private record LocalReplica(int id, NodeDriver driver, EffectJournal journal, OutcomeJournal outcomes,
+    private record LocalReplica(int id, NodeDriver driver, Collection<EffectSink> sinks,
+                                AcknowledgedEffects acknowledged, EffectJournal journal, OutcomeJournal outcomes,
                                 ReplayCheck replayCheck, PeerLinks links) {}
 
     @Inject
     ChrononNode(ChrononConfig config, ApplicationCandidates candidates, @Any Instance<EffectSink> userSinks,
-                @Any Instance<PostgresEffectWriter> writers,
+                @Any Instance<PostgresEffectWriter> writers, @Any Instance<KafkaEffectWriter> kafkaWriters,
                 @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort,
                 @ConfigProperty(name = "quarkus.http.test-port", defaultValue = "8081") int testPort,
                 MeterRegistry registry, PeerGate gate, CommittedEntries committed, Tracer tracer) {
         this.committed = committed;
         this.tracer = tracer;
         this.writers = writers;
+        this.kafkaWriters = kafkaWriters;
         this.sinkCounters = new SinkCounters(registry);
         this.metrics = new NodeMetrics(registry);
         this.gate = gate;
@@ -309,15 +316,19 @@ public class ChrononNode {
         }
         SnapshotOptions snapshots = new SnapshotOptions(config.snapshot().everyEntries(), config.snapshot().everyBytes(),
                 config.history().retainEntries(), SnapshotOptions.DEFAULTS.digestsPerCheckpoint());
-        Map<String, EffectSink> sinks = EffectRouting.sinks(config, userSinks, writers, clusterId, sinkCounters);
+        AtomicReference<NodeDriver> deliverer = new AtomicReference<>();
+        Map<String, EffectSink> sinks = EffectRouting.sinks(config, new EffectRouting.Wiring(userSinks, writers,
+                kafkaWriters, clusterId, sinkCounters, view -> deliverer.get().confirmView(view)));
         EffectOptions effects = new EffectOptions(config.outbox().maxAttempts(), EffectOptions.DEFAULTS.backoffTicks(),
                 EffectOptions.DEFAULTS.maxBackoffTicks(), unordered(sinks));
         ReplicaConfig replica = ReplicaConfig.defaults(clusterId, members.size(), id);
         long seed = new SecureRandom().nextLong();
         OutcomeJournal outcomes = OutcomeJournal.open(directory);
         ReplayCheck replayCheck = new ReplayCheck(outcomes, json);
+        AcknowledgedEffects acknowledged = new AcknowledgedEffects(AcknowledgedEffects.KEPT);
         Consumer<Executor.Result> applied = result -> {
             replayCheck.applied(result);
+            acknowledged.applied(result);
             committed.applied(result, json);
         };
         NodeStartup.Started started = NodeStartup.start(data, new Executor<>(application, SESSION_CAPACITY, clusterId),
@@ -347,7 +358,9 @@ public class ChrononNode {
                 name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network, applied, tracer,
                 new NodeDriver.EffectDelivery(config.outbox().deliveryTimeout(),
                         config.test().effectDelay().orElse(Duration.ZERO), config.test().haltSink()));
-        LocalReplica local = new LocalReplica(id, driver, journal, outcomes, replayCheck, peerLinks);
+        deliverer.set(driver);
+        LocalReplica local = new LocalReplica(id, driver, sinks.values(), acknowledged, journal, outcomes, replayCheck,
+                peerLinks);
         if (!inProcess && members.size() > 1) {
             gate.open(new ReplicaHost(local), secret, peerCounters);
         }
@@ -490,6 +503,12 @@ public class ChrononNode {
             replica.links().close();
         }
         replica.driver().close();
+        for (EffectSink sink : replica.sinks()) {
+            // Sinks the node made (Kafka's producer); the application's beans are the container's.
+            if (sink instanceof KafkaSink owned) {
+                owned.close();
+            }
+        }
         replica.journal().close();
         replica.outcomes().close();
     }
@@ -533,6 +552,11 @@ public class ChrononNode {
 
     public CompletableFuture<List<Outbox.Pending>> outbox() {
         return serving().outbox();
+    }
+
+    /** The effects most recently acknowledged, as the replica serving the API saw them. */
+    public AcknowledgedEffects acknowledged() {
+        return servingReplica().acknowledged();
     }
 
     public CompletableFuture<NodeOutput.Answer> retryEffect(EffectId id) {

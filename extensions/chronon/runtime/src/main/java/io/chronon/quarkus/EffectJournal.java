@@ -122,10 +122,10 @@ public final class EffectJournal implements AutoCloseable {
             }
 
             @Override
-            public CompletionStage<Void> deliver(EffectId id, long view, byte[] payload) {
+            public CompletionStage<Receipt> deliver(Delivery delivery) {
                 try {
-                    append(id, view, name, payload);
-                    return CompletableFuture.completedFuture(null);
+                    boolean written = append(delivery.id(), delivery.view(), name, delivery.payload());
+                    return CompletableFuture.completedFuture(written ? Receipt.DELIVERED : Receipt.DUPLICATE_SUPPRESSED);
                 } catch (RuntimeException e) {
                     return CompletableFuture.failedFuture(e);
                 }

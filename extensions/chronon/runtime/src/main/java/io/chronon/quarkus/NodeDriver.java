@@ -154,6 +154,33 @@ final class NodeDriver implements AutoCloseable {
         return answer;
     }
 
+    /**
+     * Whether this replica still leads {@code view}, confirmed by a quorum round that starts after
+     * the call: false once another view began (or this node stopped).
+     */
+    CompletableFuture<Boolean> confirmView(long view) {
+        CompletableFuture<Boolean> confirmed = new CompletableFuture<>();
+        Runnable ask = () -> {
+            if (durableView != view) {
+                confirmed.complete(false);
+                return;
+            }
+            long id = ++nextCallId;
+            CompletableFuture<NodeOutput.ReadAnswer> answer = new CompletableFuture<>();
+            reads.put(id, answer);
+            // Completed on the loop thread, where durableView is read.
+            answer.whenComplete((reply, error) -> confirmed.complete(
+                    error == null && reply instanceof NodeOutput.ReadAnswer.Done && durableView == view));
+            node.confirmLeadership(id);
+        };
+        try {
+            post(ask);
+        } catch (NodeCrashedException stopped) {
+            confirmed.complete(false);
+        }
+        return confirmed;
+    }
+
     /** A message from a peer; dropped if this node stopped (as a dead process would). */
     void deliver(Message message) {
         if (crash == null && running) {
@@ -360,9 +387,9 @@ final class NodeDriver implements AutoCloseable {
                     return;
                 }
             }
-            CompletableFuture<Void> delivered;
+            CompletableFuture<EffectSink.Receipt> delivered;
             try (Scope current = span.makeCurrent()) {
-                delivered = sink.deliver(execute.id(), execute.view(), execute.payload()).toCompletableFuture().copy()
+                delivered = sink.deliver(execute.delivery()).toCompletableFuture().copy()
                         .orTimeout(delivery.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
                 delivered = CompletableFuture.failedFuture(e);
@@ -373,7 +400,7 @@ final class NodeDriver implements AutoCloseable {
                 }
                 span.end();
             });
-            delivered.whenComplete((ignored, error) -> inbox.add(() -> {
+            delivered.whenComplete((receipt, error) -> inbox.add(() -> {
                 if (error == null) {
                     if (delivery.testHaltSink().isEmpty() || delivery.testHaltSink().get().equals(execute.sink())) {
                         halts.reached(HaltPoint.AFTER_SINK_COMMIT_BEFORE_ACK);
@@ -383,7 +410,7 @@ final class NodeDriver implements AutoCloseable {
                     return;
                 }
                 if (error == null) {
-                    node.effectDelivered(execute.id(), execute.view());
+                    node.effectDelivered(execute.id(), execute.view(), receipt);
                 } else {
                     node.effectFailed(execute.id(), execute.view(), failure(error));
                 }

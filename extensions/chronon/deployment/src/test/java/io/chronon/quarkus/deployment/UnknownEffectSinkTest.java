@@ -9,7 +9,6 @@ import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.chronon.kernel.EffectId;
 import io.chronon.kernel.EffectSink;
 import io.quarkus.test.QuarkusUnitTest;
 import org.junit.jupiter.api.Test;
@@ -31,8 +30,8 @@ class UnknownEffectSinkTest {
         }
 
         @Override
-        public CompletionStage<Void> deliver(EffectId id, long view, byte[] payload) {
-            return CompletableFuture.completedFuture(null);
+        public CompletionStage<Receipt> deliver(Delivery delivery) {
+            return CompletableFuture.completedFuture(Receipt.DELIVERED);
         }
     }
 

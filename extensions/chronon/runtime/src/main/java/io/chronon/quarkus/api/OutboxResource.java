@@ -6,12 +6,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,11 +24,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chronon.kernel.EffectId;
 import io.chronon.kernel.Outbox;
 import io.chronon.node.NodeOutput;
+import io.chronon.quarkus.AcknowledgedEffects;
 import io.chronon.quarkus.ChrononConfig;
 import io.chronon.quarkus.ChrononNode;
 
 /**
- * {@code GET /chronon/outbox}: the effects not yet acknowledged, pending or failed;
+ * {@code GET /chronon/outbox}: the effects not yet acknowledged, pending or failed, and the ones
+ * acknowledged most recently ({@code acknowledged}, newest first, at most {@code limit}, default
+ * 100), each with whether its sink suppressed a duplicate delivery;
  * {@code POST /chronon/outbox/{id}/retry}: deliver a failed effect again (through the log, so every
  * replica agrees). Both are admin endpoints.
  */
@@ -40,21 +45,27 @@ public class OutboxResource {
     ChrononConfig config;
 
     @GET
-    public CompletionStage<Response> effects(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    public CompletionStage<Response> effects(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                             @QueryParam("limit") @DefaultValue("100") int limit) {
         Response refused = AdminAccess.refusal(config.adminToken(), authorization);
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }
+        if (limit < 0 || limit > AcknowledgedEffects.KEPT) {
+            return CompletableFuture.completedFuture(ApiErrors.error(400, "limit must be between 0 and "
+                    + AcknowledgedEffects.KEPT + ", not " + limit));
+        }
         try {
+            List<AcknowledgedEffects.Acknowledged> acknowledged = node.acknowledged().newest(limit);
             return node.outbox().orTimeout(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(OutboxResource::describe)
+                    .thenApply(pending -> describe(pending, acknowledged))
                     .exceptionally(error -> CommandAnswers.failure(error).response());
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(CommandAnswers.failure(e).response());
         }
     }
 
-    private static Response describe(List<Outbox.Pending> effects) {
+    private static Response describe(List<Outbox.Pending> effects, List<AcknowledgedEffects.Acknowledged> done) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ArrayNode list = body.putArray("effects");
         for (Outbox.Pending effect : effects) {
@@ -65,6 +76,13 @@ public class OutboxResource {
             } else {
                 item.put("lastError", effect.lastError());
             }
+            item.put("duplicatesSuppressed", 0);
+        }
+        ArrayNode acknowledged = body.putArray("acknowledged");
+        for (AcknowledgedEffects.Acknowledged effect : done) {
+            acknowledged.addObject().put("id", effect.id().toString()).put("index", effect.index())
+                    .put("sink", effect.sink()).put("status", "DONE").put("acknowledgedAt", effect.acknowledgedAt())
+                    .put("duplicatesSuppressed", effect.duplicateSuppressed() ? 1 : 0);
         }
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
     }

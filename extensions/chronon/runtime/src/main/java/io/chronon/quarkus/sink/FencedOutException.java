@@ -8,4 +8,8 @@ public final class FencedOutException extends RuntimeException {
     public FencedOutException(String sink, long view, long fence) {
         super("sink " + sink + " is fenced at view " + fence + ": a delivery of view " + view + " is refused");
     }
+
+    public FencedOutException(String sink, long view, String why) {
+        super("sink " + sink + " refused a delivery of view " + view + ": " + why);
+    }
 }

@@ -73,11 +73,13 @@ public final class PostgresSink implements EffectSink {
     }
 
     @Override
-    public CompletionStage<Void> deliver(EffectId id, long view, byte[] payload) {
+    public CompletionStage<Receipt> deliver(Delivery delivery) {
+        EffectId id = delivery.id();
+        long view = delivery.view();
         return pool.withTransaction(transaction -> fence(transaction, view)
                         .chain(() -> claim(transaction, id, view))
                         .chain(fresh -> fresh
-                                ? writer.write(new PostgresEffect(id, view, payload), transaction).replaceWith(true)
+                                ? writer.write(new PostgresEffect(id, view, delivery.payload()), transaction).replaceWith(true)
                                 : Uni.createFrom().item(false)))
                 .invoke(written -> {
                     if (!written) {
@@ -91,7 +93,7 @@ public final class PostgresSink implements EffectSink {
                     LOG.warnf("refused a delivery of effect %s: %s (a newer primary took over)", id,
                             fenced.getMessage());
                 })
-                .replaceWithVoid().subscribeAsCompletionStage();
+                .map(written -> written ? Receipt.DELIVERED : Receipt.DUPLICATE_SUPPRESSED).subscribeAsCompletionStage();
     }
 
     private Uni<Void> fence(SqlConnection transaction, long view) {

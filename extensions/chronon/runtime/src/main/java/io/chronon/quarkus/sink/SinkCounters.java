@@ -8,8 +8,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * What the exactly-once sinks observed: deliveries skipped because the effect was already written
- * ({@code chronon.sink.duplicates.suppressed}) and deliveries refused because a newer primary had
- * fenced the sink ({@code chronon.sink.fenced}).
+ * ({@code chronon.sink.duplicates.suppressed}), deliveries refused because a newer primary had
+ * fenced the sink ({@code chronon.sink.fenced}) and transactions a sink gave up after starting them
+ * ({@code chronon.sink.transactions.aborted}).
  */
 public final class SinkCounters {
     private final MeterRegistry registry;
@@ -28,6 +29,10 @@ public final class SinkCounters {
         counter("chronon.sink.fenced", "deliveries refused: a newer primary fenced the sink", sink).increment();
     }
 
+    void aborted(String sink) {
+        counter("chronon.sink.transactions.aborted", "sink transactions aborted after they began", sink).increment();
+    }
+
     public double duplicatesSuppressed(String sink) {
         Counter counter = counters.get("chronon.sink.duplicates.suppressed|" + sink);
         return counter == null ? 0 : counter.count();
@@ -35,6 +40,11 @@ public final class SinkCounters {
 
     public double fencedDeliveries(String sink) {
         Counter counter = counters.get("chronon.sink.fenced|" + sink);
+        return counter == null ? 0 : counter.count();
+    }
+
+    public double abortedTransactions(String sink) {
+        Counter counter = counters.get("chronon.sink.transactions.aborted|" + sink);
         return counter == null ? 0 : counter.count();
     }
 
