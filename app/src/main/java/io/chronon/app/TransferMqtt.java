@@ -1,10 +1,10 @@
 package io.chronon.app;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,8 +41,14 @@ public class TransferMqtt implements EffectSink {
     private final String host;
     private final int port;
     private final String topic;
-    /** Publications waiting for their PUBACK, by packet id. */
-    private final Map<Integer, CompletableFuture<Receipt>> awaitingAck = new ConcurrentHashMap<>();
+    /** Publications waiting for their PUBACK, by packet id. Guarded by {@code this}. */
+    private final Map<Integer, CompletableFuture<Receipt>> awaitingAck = new HashMap<>();
+    /**
+     * Outcomes that arrived before their publication was registered (the PUBACK can beat the
+     * registration, which runs on the caller's thread): the failure, or "" for a PUBACK. Guarded by
+     * {@code this}.
+     */
+    private final Map<Integer, String> settledEarly = new HashMap<>();
     /** The connection in use or being made; replaced after it failed or closed. */
     private CompletableFuture<MqttClient> connection;
 
@@ -73,12 +79,19 @@ public class TransferMqtt implements EffectSink {
 
     private CompletableFuture<Receipt> publish(MqttClient client, Buffer message) {
         CompletableFuture<Receipt> acknowledged = new CompletableFuture<>();
-        // The packet id is known once the PUBLISH is written, on the client's event loop, before
-        // that loop can read the PUBACK that answers it.
         client.publish(topic, message, MqttQoS.AT_LEAST_ONCE, false, false)
-                .onSuccess(packetId -> awaitingAck.put(packetId, acknowledged))
+                .onSuccess(packetId -> register(packetId, acknowledged))
                 .onFailure(acknowledged::completeExceptionally);
         return acknowledged;
+    }
+
+    private synchronized void register(int packetId, CompletableFuture<Receipt> acknowledged) {
+        String early = settledEarly.remove(packetId);
+        if (early == null) {
+            awaitingAck.put(packetId, acknowledged);
+        } else {
+            complete(acknowledged, early.isEmpty() ? null : early);
+        }
     }
 
     private synchronized CompletableFuture<MqttClient> connected() {
@@ -101,11 +114,16 @@ public class TransferMqtt implements EffectSink {
         return attempt;
     }
 
-    private void settle(int packetId, String failure) {
+    private synchronized void settle(int packetId, String failure) {
         CompletableFuture<Receipt> acknowledged = awaitingAck.remove(packetId);
         if (acknowledged == null) {
+            settledEarly.put(packetId, failure == null ? "" : failure);
             return;
         }
+        complete(acknowledged, failure);
+    }
+
+    private static void complete(CompletableFuture<Receipt> acknowledged, String failure) {
         if (failure == null) {
             acknowledged.complete(Receipt.DELIVERED);
         } else {
@@ -114,15 +132,13 @@ public class TransferMqtt implements EffectSink {
     }
 
     /** The connection closed: its unacknowledged publications fail (the outbox sends them again). */
-    private void lost(CompletableFuture<MqttClient> closed, String why) {
-        synchronized (this) {
-            if (connection == closed) {
-                connection = null;
-            }
+    private synchronized void lost(CompletableFuture<MqttClient> closed, String why) {
+        if (connection == closed) {
+            connection = null;
         }
-        for (Integer packetId : awaitingAck.keySet()) {
-            settle(packetId, why);
-        }
+        awaitingAck.values().forEach(acknowledged -> complete(acknowledged, why));
+        awaitingAck.clear();
+        settledEarly.clear();
     }
 
     @PreDestroy

@@ -103,6 +103,19 @@ class TransferMqttTest {
     }
 
     @Test
+    void everyPublicationCompletesOnItsPubackEvenWhenThePubackBeatsItsRegistration() throws Exception {
+        // From this thread, the broker's PUBACK often arrives before the publication's packet id is
+        // registered: each of these must still complete.
+        UUID cluster = UUID.randomUUID();
+        for (int index = 1; index <= 50; index++) {
+            EffectId effect = EffectId.of(cluster, index, 1);
+            assertEquals(EffectSink.Receipt.DELIVERED, sink.deliver(new EffectSink.Delivery(effect, index, 1, 1,
+                    new Statement(index, "mqtt-many", "mqtt-b", 1).encode())).toCompletableFuture().get(10,
+                    TimeUnit.SECONDS), "publication " + index);
+        }
+    }
+
+    @Test
     void withoutABrokerADeliveryFailsSayingSoAndTheNodeStartedAnyway() {
         TransferMqtt nowhere = new TransferMqtt(vertx, "127.0.0.1", Ports.free(), TOPIC);
         EffectId effect = EffectId.of(UUID.randomUUID(), 3, 1);
