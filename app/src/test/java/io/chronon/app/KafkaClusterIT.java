@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.chronon.client.ChrononClient;
 import io.chronon.client.CommandResult;
@@ -91,24 +90,9 @@ class KafkaClusterIT {
     @Test
     void primariesKilledAtRandomMomentsLeaveEachTransferOnceForAReadCommittedConsumer() throws Exception {
         cluster("kafka-kill", Map.of());
-        Random random = new Random();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread killer = Thread.ofPlatform().name("primary-killer").start(() -> {
-            try {
-                for (int kill = 0; kill < 3; kill++) {
-                    Thread.sleep(1_000 + random.nextInt(2_000));
-                    int primary = cluster.awaitPrimary();
-                    cluster.node(primary).kill();
-                    Thread.sleep(500 + random.nextInt(1_000));
-                    cluster.node(primary).start();
-                }
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        });
+        LocalCluster.PrimaryKiller killer = cluster.killPrimaryRepeatedly(3);
         List<Long> transfers = cluster.depositThenTransfer("kafka-c", "kafka-d", 60);
-        killer.join();
-        assertEquals(null, failure.get(), "the killer thread");
+        killer.finish();
         awaitTrue(() -> committedEffectIds().size() >= transfers.size(), new ConcurrentLinkedQueue<>(),
                 "every transfer in Kafka");
         assertEachTransferOnce(transfers);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Queue;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntPredicate;
@@ -47,6 +48,7 @@ final class LocalCluster implements AutoCloseable {
     private final List<NodeProcess> nodes = new ArrayList<>();
     private final List<Path> dataDirs = new ArrayList<>();
     private final ProxyMesh mesh;
+    private final Random random;
 
     /**
      * @param name       names the log files ({@code target/it-logs/<name>-<id>.log})
@@ -63,6 +65,7 @@ final class LocalCluster implements AutoCloseable {
             members.add("127.0.0.1:" + port);
         }
         mesh = ProxyMesh.start(addresses, seed);
+        random = new Random(seed);
         for (int id = 0; id < ports.length; id++) {
             Path dataDir = Files.createTempDirectory("chronon-" + name + "-" + id);
             dataDirs.add(dataDir);
@@ -144,6 +147,44 @@ final class LocalCluster implements AutoCloseable {
         public void close() throws InterruptedException {
             done = true;
             thread.join();
+        }
+    }
+
+    /**
+     * On a thread of its own, {@code kills} times: waits 1 to 3 s (from the cluster's seed), SIGKILLs
+     * the primary, and starts it again 0.5 to 1.5 s later. {@link PrimaryKiller#finish()} waits for it.
+     */
+    PrimaryKiller killPrimaryRepeatedly(int kills) {
+        return new PrimaryKiller(kills);
+    }
+
+    /** The thread of {@link #killPrimaryRepeatedly}. */
+    final class PrimaryKiller {
+        private final Thread thread;
+        private volatile Throwable failure;
+
+        private PrimaryKiller(int kills) {
+            thread = Thread.ofPlatform().name("primary-killer").start(() -> {
+                try {
+                    for (int kill = 0; kill < kills; kill++) {
+                        Thread.sleep(1_000 + random.nextInt(2_000));
+                        int primary = awaitPrimary();
+                        nodes.get(primary).kill();
+                        Thread.sleep(500 + random.nextInt(1_000));
+                        nodes.get(primary).start();
+                    }
+                } catch (Throwable e) {
+                    failure = e;
+                }
+            });
+        }
+
+        /** Waits until every kill and restart is done; fails if one could not be made. */
+        void finish() throws InterruptedException {
+            thread.join();
+            if (failure != null) {
+                throw new AssertionError("the primary killer failed", failure);
+            }
         }
     }
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Exactly once in the machine's PostgreSQL with three node processes: every committed transfer has
- * exactly its two {@code bank_statement} rows, counted in SQL, whether the primary halts between the
+ * exactly its two {@code bank_statement} rows, counted in SQL, whether primaries are killed at random
+ * moments, or the primary halts between the
  * sink's commit and its acknowledgement (the next primary delivers again and the dedup claim
  * suppresses it), or a paused primary wakes up with a delivery of its old view after a new primary
  * fenced the sink (refused).
@@ -95,6 +96,20 @@ class PostgresClusterIT {
                 "no row beyond the committed transfers'");
         assertTrue(cluster.logTails().contains("was already written to statements"),
                 "a new primary delivered a halted primary's effect again and the claim suppressed it");
+    }
+
+    @Test
+    void primariesKilledAtRandomMomentsLeaveEachStatementOnce() throws Exception {
+        LocalCluster nodes = cluster("pg-kill", Map.of());
+        nodes.startAll();
+        LocalCluster.PrimaryKiller killer = nodes.killPrimaryRepeatedly(3);
+        List<Long> transfers = nodes.depositThenTransfer("pg-kill-a", "pg-kill-b", 60);
+        killer.finish();
+        awaitTrue(() -> PostgresTestDatabase.statementRows(database) == 2L * transfers.size(),
+                new ConcurrentLinkedQueue<>(), "every transfer's statement in PostgreSQL");
+        assertEquals(List.of(), wrongStatements(transfers), "transfers without exactly their two rows");
+        assertEquals(2L * transfers.size(), PostgresTestDatabase.statementRows(database),
+                "no row beyond the committed transfers'");
     }
 
     @Test
