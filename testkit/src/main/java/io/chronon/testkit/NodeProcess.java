@@ -199,7 +199,7 @@ public final class NodeProcess implements AutoCloseable {
         if (spec.httpPort() == 0) {
             throw new IllegalStateException("node " + spec.name() + " has no http port");
         }
-        return URI.create("http://127.0.0.1:" + spec.httpPort() + (path.startsWith("/") ? path : "/" + path));
+        return URI.create("http://" + spec.httpHost() + ":" + spec.httpPort() + (path.startsWith("/") ? path : "/" + path));
     }
 
     /**

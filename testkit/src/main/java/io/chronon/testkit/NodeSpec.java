@@ -29,10 +29,12 @@ import java.util.Objects;
  * @param logFile          where the child's stdout and stderr are appended
  * @param httpPort         the port {@link NodeProcess#awaitHttp} polls; 0 if the node serves no HTTP. Taken
  *                         from the {@value #HTTP_PORT} system property when that is set
+ * @param httpHost         the address {@link NodeProcess#uri} reaches the node at: {@code 127.0.0.1}, unless
+ *                         the node binds another loopback address (several "pods" on one port)
  */
 public record NodeSpec(String name, Path jar, String classpath, String mainClass, String maxHeap,
                        List<String> jvmArgs, Map<String, String> systemProperties, List<String> args,
-                       Map<String, String> environment, Path workDir, Path logFile, int httpPort) {
+                       Map<String, String> environment, Path workDir, Path logFile, int httpPort, String httpHost) {
 
     /** The node's replica id. */
     public static final String NODE_ID = "chronon.node-id";
@@ -73,6 +75,7 @@ public record NodeSpec(String name, Path jar, String classpath, String mainClass
         if (httpPort < 0 || httpPort > 65_535) {
             throw new IllegalArgumentException("http port " + httpPort + " out of range");
         }
+        Objects.requireNonNull(httpHost, "httpHost");
     }
 
     private static Map<String, String> orderedCopy(Map<String, String> map, String what) {
@@ -132,6 +135,7 @@ public record NodeSpec(String name, Path jar, String classpath, String mainClass
         b.workDir = workDir;
         b.logFile = logFile;
         b.httpPort = httpPort;
+        b.httpHost = httpHost;
         return b;
     }
 
@@ -152,6 +156,7 @@ public record NodeSpec(String name, Path jar, String classpath, String mainClass
         private Path workDir;
         private Path logFile;
         private int httpPort;
+        private String httpHost = "127.0.0.1";
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -223,6 +228,12 @@ public record NodeSpec(String name, Path jar, String classpath, String mainClass
             return this;
         }
 
+        /** The address the node's HTTP server binds and {@link NodeProcess#uri} uses (default 127.0.0.1). */
+        public Builder httpHost(String host) {
+            this.httpHost = Objects.requireNonNull(host);
+            return this;
+        }
+
         public Builder env(String name, String value) {
             environment.put(Objects.requireNonNull(name), Objects.requireNonNull(value, name));
             return this;
@@ -241,7 +252,7 @@ public record NodeSpec(String name, Path jar, String classpath, String mainClass
         public NodeSpec build() {
             Path log = logFile != null ? logFile : Path.of("target", "testkit-logs", name + ".log");
             return new NodeSpec(name, jar, classpath, mainClass, maxHeap, jvmArgs, systemProperties, args,
-                    environment, workDir, log, httpPort);
+                    environment, workDir, log, httpPort, httpHost);
         }
     }
 }
