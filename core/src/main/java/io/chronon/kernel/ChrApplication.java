@@ -41,6 +41,16 @@ public interface ChrApplication<S, C, Q, R> {
     /** Answers a query against a state. Must not change anything. */
     R query(S state, Q query);
 
+    /**
+     * How a state shows in time travel ({@code GET /chronon/state}, {@code /chronon/diff}): a value
+     * that JSON serialisation renders (records, maps, lists, strings, numbers). The state itself by
+     * default; override it when the state holds structures that do not render as JSON, such as a
+     * {@link PersistentMap}. Iterate in key order, so that a state always renders the same.
+     */
+    default Object view(S state) {
+        return state;
+    }
+
     Codec<C> commands();
 
     Codec<Q> queries();

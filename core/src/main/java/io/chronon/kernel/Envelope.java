@@ -52,7 +52,8 @@ public final class Envelope {
                 .putInt(length).put(text, 0, length).array();
     }
 
-    static EffectId effectId(byte[] payload) {
+    /** The effect an {@link #EFFECT_DONE}, {@link #EFFECT_FAILED} or {@link #EFFECT_RETRY} entry is about. */
+    public static EffectId effectId(byte[] payload) {
         ByteBuffer buffer = ByteBuffer.wrap(payload, 1, 16);
         return new EffectId(buffer.getLong(), buffer.getLong());
     }

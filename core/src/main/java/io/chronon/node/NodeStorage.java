@@ -193,10 +193,13 @@ public final class NodeStorage {
     }
 
     /**
-     * Writes a snapshot of {@code checkpoint}, then keeps it and the one before it and compacts the
-     * log below both (keeping {@link SnapshotOptions#retainEntries} entries below the newest, and
-     * everything after the older, so a damaged newest snapshot can fall back to the older one).
-     * Returns what to give {@link Node#snapshotTaken}.
+     * Writes a snapshot of {@code checkpoint}, then compacts: the log keeps at least
+     * {@link SnapshotOptions#retainEntries} entries below the new snapshot, and always starts right
+     * after a snapshot that is kept (the <em>root</em>: the newest older snapshot at or below that
+     * retention point), so that every retained entry can be replayed from a state on disk, after a
+     * restart too (time travel), and a damaged newest snapshot can fall back to an older one.
+     * Snapshots older than the root are deleted. Until a snapshot falls below the retention point,
+     * nothing is compacted. Returns what to give {@link Node#snapshotTaken}.
      */
     public StorageEvent.SnapshotSaved takeSnapshot(Executor.Checkpoint checkpoint) {
         SnapshotMeta meta = new SnapshotMeta(data.manifest().state().clusterId(), application.snapshotSchemaVersion(),
@@ -209,18 +212,18 @@ public final class NodeStorage {
         }
         halts.reached(HaltPoint.AFTER_SNAPSHOT_BEFORE_COMPACTION);
         long index = checkpoint.index();
-        long previous = -1;
+        long retainFrom = index - options.retainEntries();
+        long root = -1;
         for (long held : data.snapshots().indices()) {
-            if (held < index) {
-                previous = held;
+            if (held < index && held <= retainFrom) {
+                root = held;
             }
         }
-        if (previous >= 0) {
-            data.snapshots().deleteBefore(previous);
-            long compactThrough = Math.min(previous, index - options.retainEntries());
+        if (root >= 0) {
+            data.snapshots().deleteBefore(root);
             Log log = data.log();
-            if (compactThrough >= log.firstIndex()) {
-                log.compactThrough(compactThrough);
+            if (root >= log.firstIndex()) {
+                log.compactThrough(root);
             }
         }
         return new StorageEvent.SnapshotSaved(data.snapshots().info(index), data.log().firstIndex());

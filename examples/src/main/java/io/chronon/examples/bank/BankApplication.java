@@ -103,6 +103,12 @@ public final class BankApplication implements ChrApplication<BankState, BankComm
         return null;
     }
 
+    /** {@code {"balances":{"alice":70,"bob":30}}}, accounts in order. */
+    @Override
+    public Object view(BankState state) {
+        return Map.of("balances", state.balances().toSortedMap());
+    }
+
     @Override
     public BankResult query(BankState state, BankQuery query) {
         return switch (query) {

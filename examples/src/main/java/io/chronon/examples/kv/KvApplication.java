@@ -64,6 +64,12 @@ public final class KvApplication implements ChrApplication<KvState, KvCommand, K
         return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
+    /** {@code {"entries":{"k":"v"}}}, keys in order. */
+    @Override
+    public Object view(KvState state) {
+        return Map.of("entries", state.entries().toSortedMap());
+    }
+
     @Override
     public KvResult query(KvState state, KvQuery query) {
         return switch (query) {

@@ -106,6 +106,20 @@ public interface ChrononConfig {
     /** The Kafka sink (the client itself is configured with the standard {@code kafka.*} settings). */
     Kafka kafka();
 
+    /** The log's files. */
+    LogFiles log();
+
+    /** The log's files. */
+    interface LogFiles {
+        /**
+         * Size of each preallocated log segment (a multiple of 4096, at least 65536). Compaction
+         * removes whole segments, so smaller segments free disk sooner; larger ones mean fewer files.
+         * Entries, and so commands, are limited to a quarter of it (at most 1 MiB).
+         */
+        @WithDefault("67108864")
+        long segmentBytes();
+    }
+
     /** When snapshots are taken. */
     Snapshot snapshot();
 
@@ -188,6 +202,17 @@ public interface ChrononConfig {
         /** Entries of history kept below the newest snapshot when the log is compacted (for time travel). */
         @WithDefault("100000")
         long retainEntries();
+
+        /**
+         * Applied entries between two in-memory checkpoints of the history: the most entries a time
+         * travel query replays (smaller: faster queries, more memory).
+         */
+        @WithDefault("1024")
+        int checkpointEvery();
+
+        /** The most in-memory checkpoints kept; the oldest go first. */
+        @WithDefault("4096")
+        int checkpointsKept();
     }
 
     /** When snapshots are taken. */

@@ -1,5 +1,6 @@
 package io.chronon.quarkus;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.chronon.engine.DataDirectory;
+import io.chronon.engine.Entry;
 import io.chronon.engine.FileDisk;
 import io.chronon.engine.LogOptions;
 import io.chronon.engine.Manifest;
@@ -33,6 +35,7 @@ import io.chronon.kernel.ChrApplication;
 import io.chronon.kernel.EffectId;
 import io.chronon.kernel.EffectSink;
 import io.chronon.kernel.Executor;
+import io.chronon.kernel.KernelSnapshot;
 import io.chronon.kernel.Outbox;
 import io.chronon.node.ClusterBootstrap;
 import io.chronon.node.EffectOptions;
@@ -113,7 +116,8 @@ public class ChrononNode {
      * multi-process cluster, its links to the peers (null otherwise).
      */
     private record LocalReplica(int id, NodeDriver driver, Collection<EffectSink> sinks,
-                                AcknowledgedEffects acknowledged, EffectJournal journal, OutcomeJournal outcomes,
+                                AcknowledgedEffects acknowledged, HistoryIndex history, EffectJournal journal,
+                                OutcomeJournal outcomes,
                                 ReplayCheck replayCheck, PeerLinks links) {}
 
     @Inject
@@ -301,7 +305,7 @@ public class ChrononNode {
     private LocalReplica startReplica(int id, Supplier<UUID> newCluster, boolean joining) {
         Path directory = directoryOf(id);
         UUID expectedCluster = clusterId;
-        DataDirectory data = DataDirectory.open(FileDisk.open(directory, false), LogOptions.DEFAULTS,
+        DataDirectory data = DataDirectory.open(FileDisk.open(directory, false), logOptions(config),
                 expectedCluster == null ? newCluster : () -> expectedCluster, UUID::randomUUID, joining);
         UUID cluster = data.manifest().state().clusterId();
         if (expectedCluster != null && !expectedCluster.equals(cluster)) {
@@ -354,13 +358,18 @@ public class ChrononNode {
             peerLinks = new PeerLinks(id, dialAddresses, clusterId, secret, peerCounters);
             network = peerLinks::send;
         }
+        HistoryIndex history = new HistoryIndex(application, clusterId, SESSION_CAPACITY, data.log(),
+                config.history().checkpointEvery(), config.history().checkpointsKept(),
+                () -> deliverer.get() == null ? -1 : deliverer.get().state().appliedIndex(),
+                snapshotsOf(data, application));
         NodeDriver driver = new NodeDriver(started.node(), storage,
                 name -> sinks.getOrDefault(name, journal.sink(name)), halts, metrics, network, applied, tracer,
                 new NodeDriver.EffectDelivery(config.outbox().deliveryTimeout(),
-                        config.test().effectDelay().orElse(Duration.ZERO), config.test().haltSink()));
+                        config.test().effectDelay().orElse(Duration.ZERO), config.test().haltSink()), history);
         deliverer.set(driver);
-        LocalReplica local = new LocalReplica(id, driver, sinks.values(), acknowledged, journal, outcomes, replayCheck,
-                peerLinks);
+        warmUp(id, history);
+        LocalReplica local = new LocalReplica(id, driver, sinks.values(), acknowledged, history, journal, outcomes,
+                replayCheck, peerLinks);
         if (!inProcess && members.size() > 1) {
             gate.open(new ReplicaHost(local), secret, peerCounters);
         }
@@ -521,6 +530,59 @@ public class ChrononNode {
         }
     }
 
+    /**
+     * The log's layout from {@code chronon.log.segment-bytes}: batches of at most a quarter of a
+     * segment (8 MiB at most), entries of at most a batch (1 MiB at most), which must hold the largest
+     * command accepted.
+     */
+    static LogOptions logOptions(ChrononConfig config) {
+        long segment = config.log().segmentBytes();
+        if (segment < 65_536 || segment % LogOptions.BLOCK_BYTES != 0) {
+            throw new IllegalStateException("chronon.log.segment-bytes=" + segment + ": a segment is a multiple of "
+                    + LogOptions.BLOCK_BYTES + " bytes, at least 65536");
+        }
+        int batch = (int) Math.min(LogOptions.DEFAULTS.maxBatchBytes(), segment / 4);
+        int payload = Math.min(LogOptions.DEFAULTS.maxPayloadBytes(), batch - Entry.HEADER_BYTES);
+        if (config.maxCommandBytes() > payload) {
+            throw new IllegalStateException("chronon.max-command-bytes=" + config.maxCommandBytes() + " does not fit"
+                    + " the log's entries of at most " + payload + " bytes with chronon.log.segment-bytes=" + segment
+                    + ": lower chronon.max-command-bytes to " + payload + " or use larger segments");
+        }
+        return new LogOptions(segment, batch, payload);
+    }
+
+    /** The snapshots of a data directory, for time travel. */
+    private static HistoryIndex.Snapshots snapshotsOf(DataDirectory data, ChrApplication<?, ?, ?, ?> application) {
+        return new HistoryIndex.Snapshots() {
+            @Override
+            public long oldest() {
+                List<Long> indices = data.snapshots().indices();
+                return indices.isEmpty() ? -1 : indices.getFirst();
+            }
+
+            @Override
+            public Executor.Checkpoint read(long index) {
+                return KernelSnapshot.read(new ByteArrayInputStream(data.snapshots().read(index).body()), application);
+            }
+        };
+    }
+
+    /**
+     * Indexes the retained history below the state the replica started from, on a thread of its own
+     * (the node serves meanwhile; time travel to those indices is slower until it is done).
+     */
+    private static void warmUp(int id, HistoryIndex history) {
+        Thread.ofPlatform().daemon().name("chronon-history-" + id).start(() -> {
+            try {
+                history.warmUp(message -> LOG.infof("replica %d: %s", id, message));
+            } catch (RuntimeException e) {
+                // Compaction may remove the snapshot or the entries meanwhile: time travel then starts later.
+                LOG.warnf("replica %d: the history below its starting state is not indexed for time travel: %s", id,
+                        e.toString());
+            }
+        });
+    }
+
     /** The effect kinds whose sink takes its effects in any order, all at once. */
     private static Set<String> unordered(Map<String, EffectSink> sinks) {
         Set<String> unordered = new HashSet<>();
@@ -552,6 +614,11 @@ public class ChrononNode {
 
     public CompletableFuture<List<Outbox.Pending>> outbox() {
         return serving().outbox();
+    }
+
+    /** Time travel over the history of the replica serving the API. */
+    public HistoryIndex history() {
+        return servingReplica().history();
     }
 
     /** The effects most recently acknowledged, as the replica serving the API saw them. */

@@ -49,7 +49,12 @@ public class CommittedEntries {
         }
     }
 
-    private static ObjectNode render(Executor.Result result, ApplicationJson json) {
+    /**
+     * One applied entry as JSON, for the watch stream and {@code GET /chronon/log}: index, view,
+     * consensus timestamp, hashes, the client's session, the decoded command and its outcome (or what
+     * kind of kernel entry it is), the effects it produced and what caused it.
+     */
+    public static ObjectNode render(Executor.Result result, ApplicationJson json) {
         Entry entry = result.entry();
         ObjectNode event = JsonNodeFactory.instance.objectNode().put("index", entry.index()).put("view", entry.view())
                 .put("timestamp", entry.timestamp()).put("hash", entry.hash().toHex())
@@ -77,6 +82,16 @@ public class CommittedEntries {
         }
         if (result.duplicate()) {
             event.put("duplicate", true);
+        }
+        ObjectNode causedBy = event.putObject("causedBy");
+        if (!entry.client().equals(Entry.NO_CLIENT)) {
+            causedBy.put("clientId", entry.client().toString()).put("requestNumber", entry.requestNumber());
+        } else if (result.acknowledged() != null) {
+            Outbox.Pending effect = result.acknowledged().effect();
+            causedBy.put("effect", effect.id().toString()).put("index", effect.index()).put("sink", effect.sink())
+                    .put("duplicateSuppressed", result.acknowledged().duplicateSuppressed());
+        } else if (payload.length >= 17 && payload[0] != Envelope.COMMAND) {
+            causedBy.put("effect", Envelope.effectId(payload).toString());
         }
         ArrayNode effects = event.putArray("effects");
         for (Outbox.Pending effect : result.effects()) {

@@ -62,6 +62,8 @@ final class NodeDriver implements AutoCloseable {
     private final NodeMetrics metrics;
     private final PeerNetwork network;
     /** Sees every entry this node applies, in order, on the loop thread. */
+    /** Takes the time-travel checkpoints, on the loop thread. */
+    private final HistoryIndex history;
     private final Consumer<Executor.Result> appliedListener;
     /** Touched on the loop thread only. */
     private final CommandTracing tracing;
@@ -99,11 +101,13 @@ final class NodeDriver implements AutoCloseable {
 
     NodeDriver(Node node, NodeStorage storage, Function<String, EffectSink> sinks, HaltPoint.Hook halts,
                NodeMetrics metrics, PeerNetwork network, Consumer<Executor.Result> appliedListener, Tracer tracer,
-               EffectDelivery delivery) {
+               EffectDelivery delivery, HistoryIndex history) {
         this.delivery = delivery;
         this.tracing = new CommandTracing(tracer);
         this.node = node;
         this.appliedListener = appliedListener;
+        this.history = history;
+        history.applied(node.executor());
         this.network = network;
         this.metrics = metrics;
         this.storage = storage;
@@ -304,6 +308,7 @@ final class NodeDriver implements AutoCloseable {
             }
             appliedListener.accept(result);
         }
+        history.applied(node.executor());
         long appliedIndex = node.executor().appliedIndex();
         if (appliedIndex - lastCheckpointedCommit >= COMMIT_CHECKPOINT_EVERY) {
             lastCheckpointedCommit = appliedIndex;

@@ -17,6 +17,7 @@ import io.chronon.quarkus.api.ClientGrpcService;
 import io.chronon.quarkus.api.CommandGateway;
 import io.chronon.quarkus.api.CommandResource;
 import io.chronon.quarkus.api.DevClusterResource;
+import io.chronon.quarkus.api.HistoryResource;
 import io.chronon.quarkus.api.OutboxResource;
 import io.chronon.quarkus.api.PrimaryForwarder;
 import io.chronon.quarkus.api.QueryResource;
@@ -43,7 +44,7 @@ class ChrononProcessor {
     private static final DotName CHR_APPLICATION = DotName.createSimple(ChrApplication.class.getName());
     private static final DotName NAMED = DotName.createSimple("jakarta.inject.Named");
     private static final String[] ENDPOINTS = {CommandResource.class.getName(), QueryResource.class.getName(),
-        OutboxResource.class.getName(), DevClusterResource.class.getName(),
+        OutboxResource.class.getName(), HistoryResource.class.getName(), DevClusterResource.class.getName(),
         StatusResource.class.getName(), WatchResource.class.getName(), PeerService.class.getName(),
         ClientGrpcService.class.getName()};
 
