@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -194,6 +196,52 @@ class HistoryApiTest {
         // The effects' acknowledgements come later, caused by the effects.
         given().get("/chronon/log?from=" + index + "&type=effect done&limit=2").then().statusCode(200)
                 .body("entries.causedBy.index", everyItem(equalTo(index)));
+    }
+
+    @Test
+    void causalityLeadsFromARequestToItsEffectsAndFromAValueToItsWriters() {
+        String client = UUID.randomUUID().toString();
+        int deposit = command("{\"type\":\"deposit\",\"account\":\"c-alice\",\"amount\":100}").then()
+                .statusCode(200).extract().path("index");
+        int index = given().contentType(ContentType.JSON).header("Chronon-Client-Id", client)
+                .header("Chronon-Request-Number", "1")
+                .body("{\"type\":\"transfer\",\"from\":\"c-alice\",\"to\":\"c-bob\",\"amount\":30}")
+                .post("/chronon/commands").then().statusCode(200).extract().path("index");
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> given().get("/chronon/causality?index=" + index)
+                .then().statusCode(200).extract().jsonPath().getList("effects.status").equals(List.of("DONE", "DONE")));
+        given().get("/chronon/causality?index=" + index).then().statusCode(200)
+                .body("entry.index", equalTo(index)).body("entry.causedBy.clientId", equalTo(client))
+                .body("effects.sink", equalTo(List.of("statements", "transfers")))
+                .body("effects[0].events[0].kind", equalTo("done"))
+                .body("effects[0].events[0].duplicateSuppressed", equalTo(false));
+        int acknowledgedAt = given().get("/chronon/causality?index=" + index).then().extract()
+                .path("effects[0].events[0].index");
+        given().get("/chronon/log?from=" + acknowledgedAt + "&limit=1").then().statusCode(200)
+                .body("entries[0].causedBy.index", equalTo(index)).body("entries[0].causedBy.sink", equalTo("statements"));
+
+        String statement = given().get("/chronon/causality?index=" + index).then().extract().path("effects[0].id");
+        given().get("/chronon/causality?effect=" + statement).then().statusCode(200).body("entry.index", equalTo(index));
+        given().get("/chronon/causality?client=" + client + "&request=1").then().statusCode(200)
+                .body("entry.index", equalTo(index));
+
+        given().get("/chronon/causality?path=/balances/c-alice").then().statusCode(200)
+                .body("value", equalTo(70))
+                .body("writes.index", equalTo(List.of(index, deposit)))
+                .body("writes[0].old", equalTo(100)).body("writes[0].new", equalTo(70))
+                .body("writes[1].new", equalTo(100))
+                .body("writes[0].entry.command.type", equalTo("transfer"));
+        given().get("/chronon/causality?path=/balances/c-alice&at=" + (index - 1) + "&limit=1").then().statusCode(200)
+                .body("value", equalTo(100)).body("writes.index", equalTo(List.of(deposit)));
+    }
+
+    @Test
+    void causalityRefusesWhatItCannotTrace() {
+        given().get("/chronon/causality").then().statusCode(400).body("error", containsString("index=N"));
+        given().get("/chronon/causality?effect=xyz").then().statusCode(400).body("error", containsString("32 hex"));
+        given().get("/chronon/causality?path=balances").then().statusCode(400).body("error", containsString("pointer"));
+        given().get("/chronon/causality?effect=00000000000000000000000000000000").then().statusCode(404)
+                .body("error", containsString("not among"));
+        given().get("/chronon/causality?index=999999999").then().statusCode(404);
     }
 
     @Test

@@ -149,6 +149,16 @@ public final class HistoryIndex {
         return view(executor.checkpoint().state());
     }
 
+    /** The state before the first entry, if the history still starts there (the log was never compacted), else null. */
+    public Object genesisView() {
+        return log.firstIndex() == 0 ? view(application.genesis()) : null;
+    }
+
+    /** A state (as a {@link Executor.Result} or checkpoint holds it), as {@link ChrApplication#view} shows it. */
+    public Object viewOf(Object state) {
+        return view(state);
+    }
+
     /** The applied results of entries {@code from} to {@code to}, as the replica applied them. */
     public List<Executor.Result> results(long from, long to) {
         if (from > to) {

@@ -1,6 +1,14 @@
 package io.chronon.quarkus.api;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
@@ -13,11 +21,17 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chronon.kernel.EffectId;
+import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Executor;
+import io.chronon.kernel.Outbox;
+import io.chronon.quarkus.AcknowledgedEffects;
 import io.chronon.quarkus.ChrononConfig;
 import io.chronon.quarkus.ChrononNode;
 import io.chronon.quarkus.CommittedEntries;
@@ -28,7 +42,8 @@ import io.chronon.quarkus.JsonDiff;
  * Time travel (admin endpoints): {@code GET /chronon/log} lists applied entries with their decoded
  * commands, outcomes, effects and causes; {@code GET /chronon/state?at=N} is the application's state
  * after entry N; {@code GET /chronon/diff?from=A&to=B} the changes between two states, at RFC 6901
- * paths. All rebuilt from the history of the replica serving the API ({@link HistoryIndex}).
+ * paths; {@code GET /chronon/causality} follows an entry (by index, effect id or client request) to
+ * its effects and their acknowledgements, or a value in the state back to the entries that wrote it. All rebuilt from the history of the replica serving the API ({@link HistoryIndex}).
  * An index beyond the applied history is 404, one no longer retained 410, with the range there is.
  */
 @Path("/chronon")
@@ -38,6 +53,10 @@ public class HistoryResource {
     static final int MAX_LIMIT = 1_000;
     /** The most entries one page scans for its filters, so that a rare match cannot make it unbounded. */
     static final int MAX_SCAN = 10_000;
+    /** The most entries a causality query examines. */
+    static final int MAX_CAUSALITY_SCAN = 100_000;
+    /** Entries replayed at a time while a causality query scans. */
+    private static final int WINDOW = 4_096;
 
     @Inject
     ChrononNode node;
@@ -122,6 +141,186 @@ public class HistoryResource {
         });
     }
 
+    @GET
+    @Path("/causality")
+    public Response causality(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                              @QueryParam("index") String index, @QueryParam("effect") String effect,
+                              @QueryParam("client") String client, @QueryParam("request") String request,
+                              @QueryParam("path") String path, @QueryParam("at") String at,
+                              @QueryParam("limit") String limit) {
+        return answer(authorization, () -> {
+            HistoryIndex history = node.history();
+            if (path != null) {
+                long upTo = at == null ? history.latest() : index("at", at);
+                int count = limit == null ? 5 : (int) bounded("limit", limit, 1, 100);
+                return Response.ok(writers(history, path, upTo, count)).build();
+            }
+            long entry;
+            if (index != null) {
+                entry = index("index", index);
+            } else if (effect != null) {
+                entry = entryOfEffect(history, effectId(effect));
+            } else if (client != null && request != null) {
+                entry = entryOfRequest(history, clientId(client), bounded("request", request, 1, Long.MAX_VALUE));
+            } else {
+                throw new BadParameter("say what to trace: index=N, effect=<effect id>, client=<client id>&request=<n>,"
+                        + " or path=<JSON pointer into the state>[&at=N]");
+            }
+            return Response.ok(consequences(history, entry)).build();
+        });
+    }
+
+    /**
+     * An entry, the effects it produced, and what became of each: the kernel entries that
+     * acknowledged, failed or retried it, and its status in the outbox if it is still there.
+     */
+    private ObjectNode consequences(HistoryIndex history, long index) {
+        Executor.Result result = history.results(index, index).getFirst();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.set("entry", CommittedEntries.render(result, node.json()));
+        ArrayNode effects = body.putArray("effects");
+        Map<EffectId, ObjectNode> open = new LinkedHashMap<>();
+        for (Outbox.Pending effect : result.effects()) {
+            ObjectNode item = effects.addObject().put("id", effect.id().toString()).put("sink", effect.sink());
+            item.putArray("events");
+            open.put(effect.id(), item);
+        }
+        long latest = history.latest();
+        long from = index + 1;
+        long scanned = 0;
+        Set<EffectId> done = new HashSet<>();
+        while (done.size() < open.size() && from <= latest && scanned < MAX_CAUSALITY_SCAN) {
+            long to = Math.min(latest, from + WINDOW - 1);
+            for (Executor.Result later : history.results(from, to)) {
+                byte[] payload = later.entry().payload();
+                byte kind = Envelope.kind(payload);
+                if (kind != Envelope.EFFECT_DONE && kind != Envelope.EFFECT_FAILED && kind != Envelope.EFFECT_RETRY) {
+                    continue;
+                }
+                ObjectNode item = open.get(Envelope.effectId(payload));
+                if (item == null) {
+                    continue;
+                }
+                ObjectNode event = ((ArrayNode) item.get("events")).addObject().put("index", later.index())
+                        .put("kind", switch (kind) {
+                            case Envelope.EFFECT_DONE -> "done";
+                            case Envelope.EFFECT_FAILED -> "failed";
+                            default -> "retried";
+                        });
+                if (kind == Envelope.EFFECT_DONE) {
+                    event.put("duplicateSuppressed", Envelope.duplicateSuppressed(payload));
+                    done.add(Envelope.effectId(payload));
+                }
+            }
+            scanned += to - from + 1;
+            from = to + 1;
+        }
+        Map<EffectId, Outbox.Pending> outbox = new HashMap<>();
+        node.outbox().join().forEach(pending -> outbox.put(pending.id(), pending));
+        open.forEach((id, item) -> {
+            Outbox.Pending pending = outbox.get(id);
+            if (done.contains(id)) {
+                item.put("status", "DONE");
+            } else if (pending != null) {
+                item.put("status", pending.status().name()).put("attempts", pending.attempts());
+                item.put("lastError", pending.lastError());
+            } else {
+                // Acknowledged beyond the entries examined.
+                item.put("status", "DONE");
+            }
+        });
+        return body;
+    }
+
+    /** The index of the entry that produced an effect: the outbox or recent acknowledgements know, else the log. */
+    private long entryOfEffect(HistoryIndex history, EffectId effect) {
+        for (Outbox.Pending pending : node.outbox().join()) {
+            if (pending.id().equals(effect)) {
+                return pending.index();
+            }
+        }
+        for (AcknowledgedEffects.Acknowledged acknowledged : node.acknowledged().newest(AcknowledgedEffects.KEPT)) {
+            if (acknowledged.id().equals(effect)) {
+                return acknowledged.index();
+            }
+        }
+        return searchBackwards(history, result -> result.effects().stream().anyMatch(e -> e.id().equals(effect)),
+                "effect " + effect);
+    }
+
+    private long entryOfRequest(HistoryIndex history, UUID client, long request) {
+        return searchBackwards(history, result -> !result.duplicate() && result.entry().client().equals(client)
+                && result.entry().requestNumber() == request, "request " + request + " of client " + client);
+    }
+
+    /** The newest retained entry that matches, looking back through at most {@value #MAX_CAUSALITY_SCAN} entries. */
+    private static long searchBackwards(HistoryIndex history, Predicate<Executor.Result> match, String what) {
+        long earliest = Math.max(history.earliestEntry(), 0);
+        long to = history.latest();
+        long scanned = 0;
+        while (to >= earliest && scanned < MAX_CAUSALITY_SCAN) {
+            long from = Math.max(earliest, to - WINDOW + 1);
+            List<Executor.Result> window = history.results(from, to);
+            for (int i = window.size() - 1; i >= 0; i--) {
+                if (match.test(window.get(i))) {
+                    return window.get(i).index();
+                }
+            }
+            scanned += to - from + 1;
+            to = from - 1;
+        }
+        throw new NotFound(what + " is not among the " + scanned + " most recent entries of the retained history");
+    }
+
+    /**
+     * Where a value in the state came from: the entries at or before {@code upTo} that changed the value
+     * at {@code pointer}, newest first, with the value before and after each.
+     */
+    private ObjectNode writers(HistoryIndex history, String pointer, long upTo, int count) {
+        JsonPointer path;
+        try {
+            path = JsonPointer.compile(pointer);
+        } catch (IllegalArgumentException e) {
+            throw new BadParameter("path=" + pointer + " is not a JSON pointer (RFC 6901), such as /balances/alice");
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("path", pointer).put("at", upTo);
+        body.set("value", stateAt(upTo).at(path));
+        ArrayNode writes = body.putArray("writes");
+        long earliest = Math.max(history.earliestEntry(), 0);
+        long to = upTo;
+        long scanned = 0;
+        while (writes.size() < count && to >= earliest && scanned < MAX_CAUSALITY_SCAN) {
+            long from = Math.max(earliest, to - WINDOW + 1);
+            List<Executor.Result> window = history.results(from, to);
+            // Before the first retained entry the value is the genesis state's, or, after compaction,
+            // unknown: no write is claimed there.
+            Object genesis = from == 0 ? history.genesisView() : null;
+            boolean known = from - 1 >= history.earliest() || genesis != null;
+            JsonNode before = !known ? MissingNode.getInstance()
+                    : genesis != null ? node.json().mapper().<JsonNode>valueToTree(genesis).at(path)
+                    : stateAt(from - 1).at(path);
+            List<ObjectNode> found = new ArrayList<>();
+            for (Executor.Result result : window) {
+                JsonNode after = node.json().mapper().valueToTree(history.viewOf(result.state())).at(path);
+                if (known && !after.equals(before)) {
+                    ObjectNode write = JsonNodeFactory.instance.objectNode().put("index", result.index());
+                    write.set("old", before.isMissingNode() ? null : before);
+                    write.set("new", after.isMissingNode() ? null : after);
+                    write.set("entry", CommittedEntries.render(result, node.json()));
+                    found.add(write);
+                }
+                before = after;
+                known = true;
+            }
+            for (int i = found.size() - 1; i >= 0 && writes.size() < count; i--) {
+                writes.add(found.get(i));
+            }
+            scanned += to - from + 1;
+            to = from - 1;
+        }
+        return body;
+    }
+
     /** Runs one request after the admin check, turning what went wrong into its status. */
     private Response answer(String authorization, Supplier<Response> request) {
         Response refused = AdminAccess.refusal(config.adminToken(), authorization);
@@ -132,6 +331,8 @@ public class HistoryResource {
             return request.get();
         } catch (BadParameter bad) {
             return ApiErrors.error(400, bad.getMessage());
+        } catch (NotFound missing) {
+            return ApiErrors.error(404, missing.getMessage());
         } catch (HistoryIndex.Unavailable unavailable) {
             return unavailable(unavailable);
         } catch (RuntimeException e) {
@@ -177,6 +378,23 @@ public class HistoryResource {
 
         BadParameter(String message) {
             super(message);
+        }
+    }
+
+    /** What a causality query looks for is not in the retained history: 404. */
+    private static final class NotFound extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound(String message) {
+            super(message);
+        }
+    }
+
+    private static EffectId effectId(String value) {
+        try {
+            return EffectId.parse(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new BadParameter("effect=" + value + " is not an effect id (32 hex digits)");
         }
     }
 
