@@ -256,6 +256,13 @@ class HelmChartTest {
     }
 
     @Test
+    void theDashboardIsOffUnlessEnabled() {
+        assertNull(env(node(render().one(StatefulSet.class, "chronon"))).get("CHRONON_UI_ENABLED"));
+        assertEquals("true", value(node(render("dashboard.enabled=true").one(StatefulSet.class, "chronon")),
+                "CHRONON_UI_ENABLED"));
+    }
+
+    @Test
     void theReleaseNameNamesEveryObject() {
         Manifests objects = Manifests.parse(Helm.template("payments").succeeded().out());
         StatefulSet statefulSet = objects.one(StatefulSet.class, "payments-chronon");

@@ -109,6 +109,16 @@ public interface ChrononConfig {
     /** The log's files. */
     LogFiles log();
 
+    /** The time-travel dashboard. */
+    Ui ui();
+
+    /** The time-travel dashboard at {@code /chronon/ui}. */
+    interface Ui {
+        /** Serve it (its data comes from the admin endpoints, behind the admin token). On in dev and test mode. */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
     /** The log's files. */
     interface LogFiles {
         /**

@@ -17,6 +17,8 @@ class ChrononDevUiProcessor {
                 .dynamicLabelJsonRPCMethodName("status").url("/chronon/status").isJsonContent());
         card.addPage(Page.externalPageBuilder("Replicas").icon("font-awesome-solid:server")
                 .url("/chronon/dev/replicas").isJsonContent());
+        card.addPage(Page.externalPageBuilder("Time travel").icon("font-awesome-solid:clock-rotate-left")
+                .url("/chronon/ui").isHtmlContent().doNotEmbed());
         card.addPage(Page.externalPageBuilder("Outbox").icon("font-awesome-solid:inbox")
                 .url("/chronon/outbox").isJsonContent());
         card.addPage(Page.externalPageBuilder("Metrics").icon("font-awesome-solid:chart-line").url("/q/metrics")

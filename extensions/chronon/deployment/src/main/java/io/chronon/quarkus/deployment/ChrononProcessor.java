@@ -16,6 +16,7 @@ import io.chronon.quarkus.NodeReadiness;
 import io.chronon.quarkus.api.ClientGrpcService;
 import io.chronon.quarkus.api.CommandGateway;
 import io.chronon.quarkus.api.CommandResource;
+import io.chronon.quarkus.api.DashboardResource;
 import io.chronon.quarkus.api.DevClusterResource;
 import io.chronon.quarkus.api.HistoryResource;
 import io.chronon.quarkus.api.OutboxResource;
@@ -44,7 +45,8 @@ class ChrononProcessor {
     private static final DotName CHR_APPLICATION = DotName.createSimple(ChrApplication.class.getName());
     private static final DotName NAMED = DotName.createSimple("jakarta.inject.Named");
     private static final String[] ENDPOINTS = {CommandResource.class.getName(), QueryResource.class.getName(),
-        OutboxResource.class.getName(), HistoryResource.class.getName(), DevClusterResource.class.getName(),
+        OutboxResource.class.getName(), HistoryResource.class.getName(), DashboardResource.class.getName(),
+        DevClusterResource.class.getName(),
         StatusResource.class.getName(), WatchResource.class.getName(), PeerService.class.getName(),
         ClientGrpcService.class.getName()};
 
