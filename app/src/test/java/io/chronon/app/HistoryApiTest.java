@@ -235,6 +235,22 @@ class HistoryApiTest {
     }
 
     @Test
+    void verifyRechecksTheChainOverARangeAndNamesItsCheckpoints() {
+        int index = -1;
+        for (int i = 0; i < 25; i++) {
+            index = command("{\"type\":\"deposit\",\"account\":\"v-alice\",\"amount\":5}").then().statusCode(200)
+                    .extract().path("index");
+        }
+        given().get("/chronon/verify?from=" + Math.max(0, index - 20) + "&to=" + index + "&every=5").then()
+                .statusCode(200).body("replica.chain", equalTo("intact")).body("to", equalTo(index))
+                .body("checkpoints.index[-1]", equalTo(index)).body("checkpoints.size()", equalTo(5))
+                .body("checkpoints[0].digest.size()", equalTo(64)).body("replicas", equalTo(List.of()));
+        given().get("/chronon/verify?from=9&to=3").then().statusCode(400).body("error", containsString("after"));
+        given().get("/chronon/verify?from=0&to=500000").then().statusCode(400).body("error", containsString("at most"));
+        given().get("/chronon/verify?from=" + index + "&to=" + (index + 1000)).then().statusCode(404);
+    }
+
+    @Test
     void causalityRefusesWhatItCannotTrace() {
         given().get("/chronon/causality").then().statusCode(400).body("error", containsString("index=N"));
         given().get("/chronon/causality?effect=xyz").then().statusCode(400).body("error", containsString("32 hex"));

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ import jakarta.inject.Singleton;
 import io.chronon.engine.DataDirectory;
 import io.chronon.engine.Entry;
 import io.chronon.engine.FileDisk;
+import io.chronon.engine.Hash;
 import io.chronon.engine.LogOptions;
 import io.chronon.engine.Manifest;
 import io.chronon.kernel.ChrApplication;
@@ -45,6 +47,7 @@ import io.chronon.node.NodeStorage;
 import io.chronon.node.SnapshotOptions;
 import io.chronon.quarkus.peer.DirectoryProbe;
 import io.chronon.quarkus.peer.PeerCounters;
+import io.chronon.quarkus.peer.PeerDigests;
 import io.chronon.quarkus.peer.PeerGate;
 import io.chronon.quarkus.peer.PeerHost;
 import io.chronon.quarkus.peer.PeerLinks;
@@ -407,6 +410,11 @@ public class ChrononNode {
         public void deliver(Message message) {
             // Connections are refused until the replica runs: nothing is delivered here.
         }
+
+        @Override
+        public byte[][] digests(long[] indices) {
+            throw new IllegalStateException("this replica is still joining its cluster");
+        }
     }
 
     /** What the peer service sees of this process's running replica. */
@@ -445,6 +453,79 @@ public class ChrononNode {
         public void deliver(Message message) {
             replica.driver().deliver(message);
         }
+
+        @Override
+        public byte[][] digests(long[] indices) {
+            return bytesOf(digestsOf(replica, indices));
+        }
+    }
+
+    /** A local replica's digests after each index; why not, if it cannot rebuild them. */
+    private static Hash[] digestsOf(LocalReplica replica, long[] indices) {
+        try {
+            return replica.history().digests(indices);
+        } catch (HistoryIndex.Unavailable unavailable) {
+            throw new IllegalStateException(unavailable.getMessage(), unavailable);
+        }
+    }
+
+    private static byte[][] bytesOf(Hash[] digests) {
+        byte[][] bytes = new byte[digests.length][];
+        for (int i = 0; i < digests.length; i++) {
+            bytes[i] = digests[i].toByteArray();
+        }
+        return bytes;
+    }
+
+    /** One peer's verdict in {@code GET /chronon/verify}: its digests agree, differ (from an index on), or are unknown. */
+    public record PeerVerdict(int replica, String address, String status, Long firstDifference, String reason) {}
+
+    /**
+     * Asks every other replica for its digests after {@code indices} and compares them with
+     * {@code local} (this replica's, serving the API): an unreachable replica, or one that cannot
+     * rebuild that history, is {@code unknown}, never counted as agreeing.
+     */
+    public List<PeerVerdict> verifyPeers(long[] indices, Hash[] local) {
+        LocalReplica serving = servingReplica();
+        List<PeerVerdict> verdicts = new ArrayList<>();
+        for (int peer = 0; peer < members.size(); peer++) {
+            if (peer == serving.id()) {
+                continue;
+            }
+            String address = members.addresses().get(peer);
+            byte[][] theirs;
+            try {
+                theirs = inProcess ? inProcessDigests(peer, indices) : remoteDigests(peer, indices);
+            } catch (IllegalStateException unknown) {
+                verdicts.add(new PeerVerdict(peer, address, "unknown", null, unknown.getMessage()));
+                continue;
+            }
+            Long differs = null;
+            for (int i = 0; i < indices.length && differs == null; i++) {
+                if (!Arrays.equals(theirs[i], local[i].toByteArray())) {
+                    differs = indices[i];
+                }
+            }
+            verdicts.add(new PeerVerdict(peer, address, differs == null ? "agrees" : "differs", differs,
+                    differs == null ? null : "its digest after entry " + differs + " differs from this replica's"));
+        }
+        return verdicts;
+    }
+
+    private byte[][] inProcessDigests(int peer, long[] indices) {
+        for (LocalReplica replica : replicas) {
+            if (replica.id() == peer && replica.driver().crash() == null) {
+                return bytesOf(digestsOf(replica, indices));
+            }
+        }
+        throw new IllegalStateException("replica " + peer + " is stopped");
+    }
+
+    private byte[][] remoteDigests(int peer, long[] indices) {
+        return switch (new PeerDigests(members.self(), secret).ask(peer, dialAddresses.get(peer), indices)) {
+            case PeerDigests.Answer.Digests digests -> digests.digests();
+            case PeerDigests.Answer.Unknown unknown -> throw new IllegalStateException(unknown.reason());
+        };
     }
 
     synchronized void stop() {

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import io.chronon.engine.Entry;
+import io.chronon.engine.Hash;
 import io.chronon.engine.EntryUnavailableException;
 import io.chronon.engine.Invariants;
 import io.chronon.engine.Log;
@@ -157,6 +158,32 @@ public final class HistoryIndex {
     /** A state (as a {@link Executor.Result} or checkpoint holds it), as {@link ChrApplication#view} shows it. */
     public Object viewOf(Object state) {
         return view(state);
+    }
+
+    /**
+     * The applied-state digests after each of {@code indices} (ascending, within the retained history),
+     * rebuilt by one replay that also verifies every entry's checksum and hash link.
+     *
+     * @throws Unavailable if an index is outside the retained history
+     */
+    public Hash[] digests(long[] indices) {
+        if (indices.length == 0) {
+            return new Hash[0];
+        }
+        for (int i = 1; i < indices.length; i++) {
+            if (indices[i] <= indices[i - 1]) {
+                throw new IllegalArgumentException("indices must ascend: " + indices[i - 1] + ", " + indices[i]);
+            }
+        }
+        Hash[] digests = new Hash[indices.length];
+        int next = 0;
+        for (Executor.Result result : results(indices[0], indices[indices.length - 1])) {
+            if (result.index() == indices[next]) {
+                digests[next++] = result.digest();
+            }
+        }
+        Invariants.check(next == indices.length, "replayed %s of %s digests", next, indices.length);
+        return digests;
     }
 
     /** The applied results of entries {@code from} to {@code to}, as the replica applied them. */

@@ -70,6 +70,33 @@ class DevClusterTest {
     }
 
     @Test
+    void verifyFindsThatTheOtherReplicasAgreeAndCallsAStoppedOneUnknown() throws Exception {
+        add(4).then().statusCode(200);
+        add(6).then().statusCode(200);
+        int commit = given().get("/chronon/status").then().extract().path("commitIndex");
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        List<Integer> applied = List.of();
+        while (System.nanoTime() < deadline && !(applied.size() == 3 && applied.stream().allMatch(i -> i >= commit))) {
+            Thread.sleep(50);
+            applied = given().get("/chronon/dev/replicas").then().statusCode(200).extract().path("appliedIndex");
+        }
+        given().get("/chronon/verify?to=" + commit).then().statusCode(200)
+                .body("replica.chain", equalTo("intact")).body("to", equalTo(commit))
+                .body("replicas", hasSize(2)).body("replicas.status", equalTo(List.of("agrees", "agrees")));
+        int serving = given().get("/chronon/status").then().extract().path("nodeId");
+        int other = serving == 0 ? 1 : 0;
+        given().post("/chronon/dev/replicas/" + other + "/stop").then().statusCode(204);
+        try {
+            given().get("/chronon/verify?to=" + commit).then().statusCode(200)
+                    .body("replicas.find { it.id == " + other + " }.status", equalTo("unknown"))
+                    .body("replicas.find { it.id == " + other + " }.reason", org.hamcrest.Matchers.containsString("stopped"))
+                    .body("replicas.findAll { it.id != " + other + " }.status", equalTo(List.of("agrees")));
+        } finally {
+            given().post("/chronon/dev/replicas/" + other + "/start").then().statusCode(204);
+        }
+    }
+
+    @Test
     void threeReplicasInOneProcessReplicateEveryCommand() throws Exception {
         int before = add(0).then().statusCode(200).extract().path("result.total");
         add(2).then().statusCode(200).body("result.total", equalTo(before + 2));

@@ -210,4 +210,20 @@ class PeerServiceTest {
                 "an answer that does not prove our secret is ignored");
         assertTrue(probe.ask(2, "localhost:" + PORT).isEmpty(), "the address answers as another replica");
     }
+
+    @Test
+    void digestsAreAnsweredOnlyToWhoKnowsTheSecretAndSayWhyWhenTheyCannotBe() {
+        // This replica has applied nothing (its peers never start): it says so, signed.
+        PeerDigests.Answer answer = new PeerDigests(1, new PeerSecret(SECRET)).ask(0, "localhost:" + PORT,
+                new long[] {0});
+        PeerDigests.Answer.Unknown unknown = assertInstanceOf(PeerDigests.Answer.Unknown.class, answer);
+        assertTrue(unknown.reason().contains("beyond the applied history"), unknown.reason());
+
+        PeerDigests.Answer impostor = new PeerDigests(1, new PeerSecret("another-secret")).ask(0, "localhost:" + PORT,
+                new long[] {0});
+        assertTrue(assertInstanceOf(PeerDigests.Answer.Unknown.class, impostor).reason().contains("cluster secret"),
+                "an answer that does not prove our secret is not believed");
+        assertTrue(assertInstanceOf(PeerDigests.Answer.Unknown.class, new PeerDigests(1, new PeerSecret(SECRET))
+                .ask(2, "localhost:" + PORT, new long[] {0})).reason().contains("replica"), "the wrong replica");
+    }
 }

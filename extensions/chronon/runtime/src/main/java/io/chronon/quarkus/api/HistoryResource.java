@@ -27,6 +27,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chronon.engine.EntryUnavailableException;
+import io.chronon.engine.Hash;
 import io.chronon.kernel.EffectId;
 import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Executor;
@@ -37,13 +39,16 @@ import io.chronon.quarkus.ChrononNode;
 import io.chronon.quarkus.CommittedEntries;
 import io.chronon.quarkus.HistoryIndex;
 import io.chronon.quarkus.JsonDiff;
+import io.chronon.quarkus.peer.PeerWire;
 
 /**
  * Time travel (admin endpoints): {@code GET /chronon/log} lists applied entries with their decoded
  * commands, outcomes, effects and causes; {@code GET /chronon/state?at=N} is the application's state
  * after entry N; {@code GET /chronon/diff?from=A&to=B} the changes between two states, at RFC 6901
  * paths; {@code GET /chronon/causality} follows an entry (by index, effect id or client request) to
- * its effects and their acknowledgements, or a value in the state back to the entries that wrote it. All rebuilt from the history of the replica serving the API ({@link HistoryIndex}).
+ * its effects and their acknowledgements, or a value in the state back to the entries that wrote it;
+ * {@code GET /chronon/verify} rechecks a range of the log (checksums, hash chain) by replaying it and
+ * compares this replica's digests at checkpoints with every other replica's. All rebuilt from the history of the replica serving the API ({@link HistoryIndex}).
  * An index beyond the applied history is 404, one no longer retained 410, with the range there is.
  */
 @Path("/chronon")
@@ -55,6 +60,8 @@ public class HistoryResource {
     static final int MAX_SCAN = 10_000;
     /** The most entries a causality query examines. */
     static final int MAX_CAUSALITY_SCAN = 100_000;
+    /** The most entries one verification replays. */
+    static final int MAX_VERIFY = 100_000;
     /** Entries replayed at a time while a causality query scans. */
     private static final int WINDOW = 4_096;
 
@@ -319,6 +326,66 @@ public class HistoryResource {
             to = from - 1;
         }
         return body;
+    }
+
+    @GET
+    @Path("/verify")
+    public Response verify(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("from") String from,
+                           @QueryParam("to") String to, @QueryParam("every") String every) {
+        return answer(authorization, () -> {
+            HistoryIndex history = node.history();
+            long first = from == null ? Math.max(history.earliestEntry(), 0) : index("from", from);
+            long last = to == null ? history.latest() : index("to", to);
+            if (first > last) {
+                throw new BadParameter("from=" + first + " is after to=" + last);
+            }
+            if (last - first + 1 > MAX_VERIFY) {
+                throw new BadParameter("verify at most " + MAX_VERIFY + " entries at a time, not " + (last - first + 1));
+            }
+            long spacing = every == null ? Math.max(1, (last - first + 1) / 100) : bounded("every", every, 1, MAX_VERIFY);
+            long[] checkpoints = checkpoints(first, last, spacing);
+            Hash[] local;
+            ObjectNode body = JsonNodeFactory.instance.objectNode().put("from", first).put("to", last)
+                    .put("every", spacing);
+            ObjectNode self = body.putObject("replica").put("id", node.nodeId());
+            try {
+                local = history.digests(checkpoints);
+                self.put("chain", "intact").put("checked", last - first + 1);
+            } catch (EntryUnavailableException damaged) {
+                if (damaged.reason() != EntryUnavailableException.Reason.DAMAGED) {
+                    throw damaged;
+                }
+                self.put("chain", "damaged").put("damagedAt", damaged.index()).put("error", damaged.getMessage());
+                return Response.ok(body).build();
+            }
+            ArrayNode digests = body.putArray("checkpoints");
+            for (int i = 0; i < checkpoints.length; i++) {
+                digests.addObject().put("index", checkpoints[i]).put("digest", local[i].toHex());
+            }
+            ArrayNode replicas = body.putArray("replicas");
+            for (ChrononNode.PeerVerdict verdict : node.verifyPeers(checkpoints, local)) {
+                ObjectNode item = replicas.addObject().put("id", verdict.replica()).put("address", verdict.address())
+                        .put("status", verdict.status());
+                if (verdict.firstDifference() != null) {
+                    item.put("firstDifference", verdict.firstDifference());
+                }
+                if (verdict.reason() != null) {
+                    item.put("reason", verdict.reason());
+                }
+            }
+            return Response.ok(body).build();
+        });
+    }
+
+    /** Every {@code spacing}-th index from {@code first}, and {@code last}. */
+    private static long[] checkpoints(long first, long last, long spacing) {
+        List<Long> indices = new ArrayList<>();
+        for (long index = first; index < last && indices.size() < PeerWire.DigestsRequest.MAX_INDICES - 1;
+             index += spacing) {
+            indices.add(index);
+        }
+        indices.add(last);
+        return indices.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** Runs one request after the admin check, turning what went wrong into its status. */

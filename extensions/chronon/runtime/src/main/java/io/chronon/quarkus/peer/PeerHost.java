@@ -21,4 +21,11 @@ public interface PeerHost {
 
     /** A message from an authenticated peer, already checked to come from it and from this cluster. */
     void deliver(Message message);
+
+    /**
+     * This replica's applied-state digests after each of {@code indices}, rebuilt from its history.
+     *
+     * @throws IllegalStateException saying why, when it cannot (not applied yet, no longer retained)
+     */
+    byte[][] digests(long[] indices);
 }

@@ -22,6 +22,7 @@ public final class PeerSecret {
     private static final byte[] NO_SECRET = "chronon: no cluster secret configured".getBytes(StandardCharsets.UTF_8);
     private static final byte[] CONNECT_CONTEXT = "chronon-peer-v1 connect".getBytes(StandardCharsets.UTF_8);
     private static final byte[] DESCRIBE_CONTEXT = "chronon-peer-v1 describe".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DIGESTS_CONTEXT = "chronon-peer-v1 digests".getBytes(StandardCharsets.UTF_8);
 
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
@@ -45,6 +46,10 @@ public final class PeerSecret {
 
     public byte[] describeProof(byte[] signed) {
         return mac(DESCRIBE_CONTEXT, signed);
+    }
+
+    public byte[] digestsProof(byte[] signed) {
+        return mac(DIGESTS_CONTEXT, signed);
     }
 
     /** Compares in constant time, so the comparison leaks nothing about the expected MAC. */

@@ -41,6 +41,7 @@ public class PeerService implements BindableService {
         return ServerServiceDefinition.builder(PeerWire.SERVICE)
                 .addMethod(PeerWire.CONNECT, ServerCalls.asyncBidiStreamingCall(this::connect))
                 .addMethod(PeerWire.DESCRIBE, ServerCalls.asyncUnaryCall(this::describe))
+                .addMethod(PeerWire.DIGESTS, ServerCalls.asyncUnaryCall(this::digests))
                 .build();
     }
 
@@ -70,6 +71,39 @@ public class PeerService implements BindableService {
         boolean genesis = directory instanceof ClusterBootstrap.PeerDirectory.Member member && member.genesis();
         byte[] mac = gate.secret().describeProof(PeerWire.DescribeReply.signed(request, host.self(), cluster, genesis));
         reply.onNext(new PeerWire.DescribeReply(host.self(), cluster, genesis, mac).encode());
+        reply.onCompleted();
+    }
+
+    /** A peer's {@code GET /chronon/verify} asks for this replica's digests; the answer is signed. */
+    private void digests(byte[] bytes, StreamObserver<byte[]> reply) {
+        PeerHost host = gate.host();
+        if (host == null) {
+            reply.onError(Status.UNAVAILABLE.withDescription("the node is not running yet").asRuntimeException());
+            return;
+        }
+        PeerWire.DigestsRequest request;
+        try {
+            request = PeerWire.DigestsRequest.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            malformed("a digests request", e);
+            reply.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        if (request.to() != host.self()) {
+            reply.onError(Status.FAILED_PRECONDITION.withDescription("this is replica " + host.self() + ", not "
+                    + request.to()).asRuntimeException());
+            return;
+        }
+        byte[][] digests;
+        String problem = null;
+        try {
+            digests = host.digests(request.indices());
+        } catch (IllegalStateException e) {
+            digests = new byte[0][];
+            problem = e.getMessage();
+        }
+        byte[] mac = gate.secret().digestsProof(PeerWire.DigestsReply.signed(request, host.self(), digests, problem));
+        reply.onNext(new PeerWire.DigestsReply(host.self(), digests, problem, mac).encode());
         reply.onCompleted();
     }
 

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -63,6 +64,11 @@ public final class PeerWire {
     public static final MethodDescriptor<byte[], byte[]> DESCRIBE = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Describe"))
+            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+
+    public static final MethodDescriptor<byte[], byte[]> DIGESTS = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Digests"))
             .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
 
     private PeerWire() {}
@@ -150,6 +156,104 @@ public final class PeerWire {
                 throw new IllegalArgumentException("describe reply with kind " + kind + " and genesis " + genesis);
             }
             return new DescribeReply(responder, kind == 0 ? null : cluster, genesis == 1,
+                    take(in, PeerSecret.MAC_BYTES));
+        }
+    }
+
+    /** Asks a replica for its applied-state digests at {@code indices} (for {@code GET /chronon/verify}). */
+    public record DigestsRequest(int from, int to, byte[] nonce, long[] indices) {
+        /** The most indices one request may name. */
+        public static final int MAX_INDICES = 10_000;
+
+        public DigestsRequest {
+            if (indices.length == 0 || indices.length > MAX_INDICES) {
+                throw new IllegalArgumentException("a digests request names 1 to " + MAX_INDICES + " indices, not "
+                        + indices.length);
+            }
+        }
+
+        public byte[] encode() {
+            ByteBuffer out = ByteBuffer.allocate(1 + 4 + 4 + NONCE_BYTES + 4 + 8 * indices.length).put(VERSION)
+                    .putInt(from).putInt(to).put(nonce).putInt(indices.length);
+            for (long index : indices) {
+                out.putLong(index);
+            }
+            return out.array();
+        }
+
+        public static DigestsRequest decode(byte[] bytes) {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            if (bytes.length < 1 + 4 + 4 + NONCE_BYTES + 4 || in.get() != VERSION) {
+                throw new IllegalArgumentException("a digests request of " + bytes.length + " bytes");
+            }
+            int from = in.getInt();
+            int to = in.getInt();
+            byte[] nonce = take(in, NONCE_BYTES);
+            int count = in.getInt();
+            if (count < 1 || count > MAX_INDICES || in.remaining() != 8L * count) {
+                throw new IllegalArgumentException("a digests request naming " + count + " indices in " + in.remaining()
+                        + " bytes");
+            }
+            long[] indices = new long[count];
+            for (int i = 0; i < count; i++) {
+                indices[i] = in.getLong();
+            }
+            return new DigestsRequest(from, to, nonce, indices);
+        }
+    }
+
+    /**
+     * A replica's digests at the indices asked ({@code digests} in the same order), or, when it cannot
+     * rebuild them, none and why ({@code problem}); signed with the cluster secret over the request's
+     * nonce, so that only a replica of this cluster can answer, and only this question.
+     */
+    public record DigestsReply(int responder, byte[][] digests, String problem, byte[] mac) {
+        /** The bytes the MAC covers. */
+        public static byte[] signed(DigestsRequest request, int responder, byte[][] digests, String problem) {
+            byte[] text = problem == null ? new byte[0] : problem.getBytes(StandardCharsets.UTF_8);
+            ByteBuffer out = ByteBuffer.allocate(NONCE_BYTES + 4 + 4 + 4 + 4 + 32 * digests.length + 4 + text.length
+                    + 8 * request.indices().length).put(request.nonce()).putInt(request.from()).putInt(request.to())
+                    .putInt(responder).putInt(digests.length);
+            for (byte[] digest : digests) {
+                out.put(digest);
+            }
+            out.putInt(text.length).put(text);
+            for (long index : request.indices()) {
+                out.putLong(index);
+            }
+            return out.array();
+        }
+
+        public byte[] encode() {
+            byte[] text = problem == null ? new byte[0] : problem.getBytes(StandardCharsets.UTF_8);
+            ByteBuffer out = ByteBuffer.allocate(1 + 4 + 4 + 32 * digests.length + 4 + text.length
+                    + PeerSecret.MAC_BYTES).put(VERSION).putInt(responder).putInt(digests.length);
+            for (byte[] digest : digests) {
+                out.put(digest);
+            }
+            return out.putInt(text.length).put(text).put(mac).array();
+        }
+
+        public static DigestsReply decode(byte[] bytes) {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            if (bytes.length < 1 + 4 + 4 + 4 + PeerSecret.MAC_BYTES || in.get() != VERSION) {
+                throw new IllegalArgumentException("a digests reply of " + bytes.length + " bytes");
+            }
+            int responder = in.getInt();
+            int count = in.getInt();
+            if (count < 0 || count > DigestsRequest.MAX_INDICES || in.remaining() < 32L * count + 4) {
+                throw new IllegalArgumentException("a digests reply with " + count + " digests");
+            }
+            byte[][] digests = new byte[count][];
+            for (int i = 0; i < count; i++) {
+                digests[i] = take(in, 32);
+            }
+            int length = in.getInt();
+            if (length < 0 || in.remaining() != length + PeerSecret.MAC_BYTES) {
+                throw new IllegalArgumentException("a digests reply with a problem of " + length + " bytes");
+            }
+            byte[] text = take(in, length);
+            return new DigestsReply(responder, digests, length == 0 ? null : new String(text, StandardCharsets.UTF_8),
                     take(in, PeerSecret.MAC_BYTES));
         }
     }
