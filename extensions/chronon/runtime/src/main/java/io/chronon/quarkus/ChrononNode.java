@@ -697,6 +697,16 @@ public class ChrononNode {
         return serving().outbox();
     }
 
+    /**
+     * Re-executes entries {@code from} to {@code to} with the code running now and compares them with
+     * the history recorded when they were first applied (see {@link HistoryReplay}); logs progress.
+     */
+    public HistoryReplay.Report replay(long from, long to) {
+        LocalReplica replica = servingReplica();
+        return HistoryReplay.replay(replica.history(), replica.outcomes(), json, from, to,
+                message -> LOG.infof("replica %d replay %d–%d: %s", replica.id(), from, to, message));
+    }
+
     /** Time travel over the history of the replica serving the API. */
     public HistoryIndex history() {
         return servingReplica().history();

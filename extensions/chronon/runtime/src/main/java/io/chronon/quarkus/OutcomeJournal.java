@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 import io.chronon.engine.Hash;
@@ -84,7 +86,7 @@ final class OutcomeJournal implements AutoCloseable {
     }
 
     /** Drops the records of entry {@code index} and after (a history that changed). */
-    void truncateAt(long index) {
+    synchronized void truncateAt(long index) {
         try {
             flush();
             long position = 0;
@@ -106,8 +108,37 @@ final class OutcomeJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * The recorded entries {@code from} to {@code to}, read from the file from any thread (the
+     * replica's loop keeps appending meanwhile). Scans the file from its start.
+     */
+    List<Recorded> recorded(long from, long to) {
+        long readable;
+        synchronized (this) {
+            flush();
+            readable = end;
+        }
+        List<Recorded> found = new ArrayList<>();
+        try {
+            long position = 0;
+            while (position < readable) {
+                Recorded record = read(channel, position);
+                if (record == null || record.index() > to) {
+                    break;
+                }
+                if (record.index() >= from) {
+                    found.add(record);
+                }
+                position += recordBytes(channel, position);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the outcome journal", e);
+        }
+        return found;
+    }
+
     /** Appends the record of an entry applied after the last one recorded. */
-    void append(long index, Hash digest, Outcome outcome) {
+    synchronized void append(long index, Hash digest, Outcome outcome) {
         if (index <= lastIndex) {
             throw new IllegalStateException("outcome of entry " + index + " recorded after entry " + lastIndex);
         }
@@ -133,7 +164,7 @@ final class OutcomeJournal implements AutoCloseable {
     }
 
     /** Writes the buffered records to the file (no fsync: see the class comment). */
-    void flush() {
+    synchronized void flush() {
         if (pending.position() > 0) {
             write(pending.flip());
             pending.clear();

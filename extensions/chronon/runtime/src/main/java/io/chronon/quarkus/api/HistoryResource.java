@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -38,6 +39,7 @@ import io.chronon.quarkus.ChrononConfig;
 import io.chronon.quarkus.ChrononNode;
 import io.chronon.quarkus.CommittedEntries;
 import io.chronon.quarkus.HistoryIndex;
+import io.chronon.quarkus.HistoryReplay;
 import io.chronon.quarkus.JsonDiff;
 import io.chronon.quarkus.peer.PeerWire;
 
@@ -60,6 +62,8 @@ public class HistoryResource {
     static final int MAX_SCAN = 10_000;
     /** The most entries a causality query examines. */
     static final int MAX_CAUSALITY_SCAN = 100_000;
+    /** The most entries one replay request re-executes. */
+    static final int MAX_REPLAY = 1_000_000;
     /** The most entries one verification replays. */
     static final int MAX_VERIFY = 100_000;
     /** Entries replayed at a time while a causality query scans. */
@@ -371,6 +375,41 @@ public class HistoryResource {
                 }
                 if (verdict.reason() != null) {
                     item.put("reason", verdict.reason());
+                }
+            }
+            return Response.ok(body).build();
+        });
+    }
+
+    @POST
+    @Path("/replay")
+    public Response replay(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("from") String from,
+                           @QueryParam("to") String to) {
+        return answer(authorization, () -> {
+            HistoryIndex history = node.history();
+            long first = from == null ? Math.max(history.earliestEntry(), 0) : index("from", from);
+            long last = to == null ? history.latest() : index("to", to);
+            if (first > last) {
+                throw new BadParameter("from=" + first + " is after to=" + last);
+            }
+            if (last - first + 1 > MAX_REPLAY) {
+                throw new BadParameter("replay at most " + MAX_REPLAY + " entries at a time, not " + (last - first + 1));
+            }
+            HistoryReplay.Report report = node.replay(first, last);
+            ObjectNode body = JsonNodeFactory.instance.objectNode().put("from", report.from()).put("to", report.to())
+                    .put("replayed", report.replayed()).put("compared", report.compared())
+                    .put("recordedThrough", report.recordedThrough());
+            if (report.divergence() == null) {
+                body.putNull("divergence");
+            } else {
+                ObjectNode divergence = body.putObject("divergence").put("index", report.divergence().index());
+                divergence.set("recorded", report.divergence().recorded());
+                divergence.set("now", report.divergence().now());
+                ArrayNode changes = divergence.putArray("changes");
+                for (JsonDiff.Change change : report.divergence().changes()) {
+                    ObjectNode item = changes.addObject().put("path", change.path()).put("op", change.op());
+                    item.set("old", change.oldValue());
+                    item.set("new", change.newValue());
                 }
             }
             return Response.ok(body).build();
