@@ -149,6 +149,13 @@ class HistoryApiTest {
             assertEquals(expectedState(sent, index), ownAccounts(answer.get("state")),
                     "state at " + index + " (seed " + seed + ")");
         }
+        // A bundle of the retained history from its root snapshot on replays bit for bit.
+        byte[] bundle = given().get("/chronon/export?from=" + (earliest + 1) + "&to=" + latest).then().statusCode(200)
+                .extract().asByteArray();
+        given().contentType("application/octet-stream").body(bundle).post("/chronon/bundles/replay").then()
+                .statusCode(200).body("matches", equalTo(true)).body("from", equalTo((int) earliest + 1))
+                .body("replayed", equalTo((int) (latest - earliest)));
+        given().get("/chronon/export?from=" + (earliest - 1)).then().statusCode(410);
         given().get("/chronon/state?at=" + (earliest - 1)).then().statusCode(410)
                 .body("earliest", equalTo((int) earliest)).body("error", containsString("no longer available"));
     }

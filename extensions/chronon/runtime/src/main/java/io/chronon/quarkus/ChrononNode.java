@@ -1,6 +1,8 @@
 package io.chronon.quarkus;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -705,6 +707,19 @@ public class ChrononNode {
         LocalReplica replica = servingReplica();
         return HistoryReplay.replay(replica.history(), replica.outcomes(), json, from, to,
                 message -> LOG.infof("replica %d replay %d–%d: %s", replica.id(), from, to, message));
+    }
+
+    /** Writes a history bundle of entries {@code from} to {@code to} (see {@link HistoryBundle}); logs progress. */
+    public void export(OutputStream out, long from, long to) throws IOException {
+        LocalReplica replica = servingReplica();
+        replica.history().export(out, applicationName, from, to,
+                message -> LOG.infof("replica %d export %d–%d: %s", replica.id(), from, to, message));
+    }
+
+    /** Replays a history bundle with the application code running here (see {@link HistoryBundle}). */
+    public HistoryBundle.Replay replayBundle(byte[] bundle) throws IOException {
+        return HistoryBundle.replay(bundle, application, SESSION_CAPACITY,
+                message -> LOG.infof("bundle replay: %s", message));
     }
 
     /** Time travel over the history of the replica serving the API. */

@@ -1,5 +1,7 @@
 package io.chronon.quarkus;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +62,7 @@ public final class HistoryIndex {
         private final transient long latest;
         private final transient boolean compacted;
 
-        Unavailable(String message, long earliest, long latest, boolean compacted) {
+        public Unavailable(String message, long earliest, long latest, boolean compacted) {
             super(message);
             this.earliest = earliest;
             this.latest = latest;
@@ -184,6 +186,33 @@ public final class HistoryIndex {
         }
         Invariants.check(next == indices.length, "replayed %s of %s digests", next, indices.length);
         return digests;
+    }
+
+    /**
+     * Writes a {@link HistoryBundle} of entries {@code from} to {@code to}: the state before them,
+     * the entries as the log holds them and the digests this replica reaches.
+     */
+    public void export(OutputStream out, String applicationName, long from, long to, Consumer<String> progress)
+            throws IOException {
+        if (from > to) {
+            throw new IllegalArgumentException("from " + from + " is after to " + to);
+        }
+        Executor.Checkpoint base = null;
+        if (from > 0) {
+            Executor<?, ?, ?, ?> before = replayTo(from - 1, null);
+            base = before.appliedIndex() < 0 ? null : before.checkpoint();
+        } else if (log.firstIndex() > 0) {
+            throw new Unavailable("index 0 is no longer available: the history starts at index " + earliest(),
+                    earliest(), latest(), true);
+        }
+        if (to > latest()) {
+            throw new Unavailable("index " + to + " is beyond the applied history, which ends at " + latest(),
+                    earliest(), latest(), false);
+        }
+        try (LogReader reader = log.reader(from, to)) {
+            HistoryBundle.write(out, cluster, applicationName, application, sessionCapacity, base, reader, from, to,
+                    progress);
+        }
     }
 
     /** The applied results of entries {@code from} to {@code to}, as the replica applied them. */

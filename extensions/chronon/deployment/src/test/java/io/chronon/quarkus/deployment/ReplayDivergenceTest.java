@@ -20,7 +20,8 @@ import io.quarkus.test.QuarkusUnitTest;
  * {@code POST /chronon/replay} with a deliberately changed application: the history is recorded by
  * a counter; then its rule for adding 7 changes (it adds 8), and the replay names exactly the first
  * entry that now applies differently, with the outcome's field-level difference; changed back, the
- * same history replays without a difference.
+ * same history replays without a difference. A history bundle exported before the change replays
+ * clean with the old rule and names the same entry with the new one; a damaged bundle is refused.
  */
 class ReplayDivergenceTest {
     /** A counter whose rule for 7 can be changed while it runs, as a new version of the code would. */
@@ -54,9 +55,20 @@ class ReplayDivergenceTest {
 
         given().post("/chronon/replay?from=0&to=3").then().statusCode(200).body("replayed", equalTo(4))
                 .body("compared", equalTo(4)).body("recordedThrough", equalTo(3)).body("divergence", nullValue());
+        byte[] bundle = given().get("/chronon/export?from=0&to=3").then().statusCode(200)
+                .header("Content-Disposition", containsString("chronon-0-3.bundle")).extract().asByteArray();
+        given().contentType("application/octet-stream").body(bundle).post("/chronon/bundles/replay").then()
+                .statusCode(200).body("matches", equalTo(true)).body("replayed", equalTo(4))
+                .body("application", equalTo("evolving-counter")).body("chain", equalTo("intact"));
+        byte[] damaged = bundle.clone();
+        damaged[damaged.length / 2] ^= 1;
+        given().contentType("application/octet-stream").body(damaged).post("/chronon/bundles/replay").then()
+                .statusCode(400).body("error", containsString("damaged"));
 
         EvolvingCounter.sevenCountsEight = true;
         try {
+            given().contentType("application/octet-stream").body(bundle).post("/chronon/bundles/replay").then()
+                    .statusCode(200).body("matches", equalTo(false)).body("firstDivergence", equalTo(2));
             given().post("/chronon/replay?from=0&to=3").then().statusCode(200)
                     .body("divergence.index", equalTo(2))
                     .body("divergence.recorded.result.total", equalTo(10))

@@ -1,5 +1,8 @@
 package io.chronon.quarkus.api;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,6 +15,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -21,6 +25,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,6 +43,7 @@ import io.chronon.quarkus.AcknowledgedEffects;
 import io.chronon.quarkus.ChrononConfig;
 import io.chronon.quarkus.ChrononNode;
 import io.chronon.quarkus.CommittedEntries;
+import io.chronon.quarkus.HistoryBundle;
 import io.chronon.quarkus.HistoryIndex;
 import io.chronon.quarkus.HistoryReplay;
 import io.chronon.quarkus.JsonDiff;
@@ -62,6 +68,8 @@ public class HistoryResource {
     static final int MAX_SCAN = 10_000;
     /** The most entries a causality query examines. */
     static final int MAX_CAUSALITY_SCAN = 100_000;
+    /** The largest bundle a replay request accepts. */
+    static final int MAX_BUNDLE_BYTES = 512 << 20;
     /** The most entries one replay request re-executes. */
     static final int MAX_REPLAY = 1_000_000;
     /** The most entries one verification replays. */
@@ -413,6 +421,69 @@ public class HistoryResource {
                 }
             }
             return Response.ok(body).build();
+        });
+    }
+
+    @GET
+    @Path("/export")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Response export(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("from") String from,
+                           @QueryParam("to") String to) {
+        return answer(authorization, () -> {
+            HistoryIndex history = node.history();
+            long first = from == null ? Math.max(history.earliestEntry(), 0) : index("from", from);
+            long last = to == null ? history.latest() : index("to", to);
+            if (first > last) {
+                throw new BadParameter("from=" + first + " is after to=" + last);
+            }
+            if (last - first + 1 > MAX_REPLAY) {
+                throw new BadParameter("export at most " + MAX_REPLAY + " entries at a time, not " + (last - first + 1));
+            }
+            if (last > history.latest()) {
+                throw new HistoryIndex.Unavailable("index " + last + " is beyond the applied history, which ends at "
+                        + history.latest(), history.earliest(), history.latest(), false);
+            }
+            if (first < Math.max(history.earliestEntry(), 0)) {
+                throw new HistoryIndex.Unavailable("index " + first + " is no longer available: the history starts at"
+                        + " index " + history.earliest(), history.earliest(), history.latest(), true);
+            }
+            StreamingOutput bundle = out -> node.export(out, first, last);
+            return Response.ok(bundle, MediaType.APPLICATION_OCTET_STREAM_TYPE).header("Content-Disposition",
+                    "attachment; filename=\"chronon-" + first + "-" + last + ".bundle\"").build();
+        });
+    }
+
+    @POST
+    @Path("/bundles/replay")
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    public Response replayBundle(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, InputStream body) {
+        return answer(authorization, () -> {
+            HistoryBundle.Replay replay;
+            try {
+                byte[] bundle = body.readNBytes(MAX_BUNDLE_BYTES + 1);
+                if (bundle.length > MAX_BUNDLE_BYTES) {
+                    throw new BadParameter("a bundle of more than " + MAX_BUNDLE_BYTES + " bytes: export a shorter range");
+                }
+                replay = node.replayBundle(bundle);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (IllegalArgumentException refused) {
+                throw new BadParameter(refused.getMessage());
+            }
+            ObjectNode result = JsonNodeFactory.instance.objectNode().put("cluster", replay.cluster().toString())
+                    .put("application", replay.application()).put("applicationClass", replay.applicationClass())
+                    .put("from", replay.from()).put("to", replay.to()).put("replayed", replay.replayed())
+                    .put("chain", replay.problem() == null ? "intact" : "broken");
+            if (replay.firstDivergence() == null) {
+                result.putNull("firstDivergence");
+            } else {
+                result.put("firstDivergence", replay.firstDivergence());
+            }
+            if (replay.problem() != null) {
+                result.put("problem", replay.problem());
+            }
+            result.put("matches", replay.problem() == null && replay.firstDivergence() == null);
+            return Response.ok(result).type(MediaType.APPLICATION_JSON_TYPE).build();
         });
     }
 
