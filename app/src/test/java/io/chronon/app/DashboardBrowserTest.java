@@ -61,6 +61,19 @@ class DashboardBrowserTest {
                     + ".map(sink => sink.textContent).join(',')").asText();
             assertEquals("statements,transfers", effects);
             browser.screenshot(Path.of("target/dashboard-transfer.png"));
+
+            // Filters: the transfers only, then the kernel's own entries only.
+            browser.evaluate("(() => { const type = document.getElementById('filter-type'); type.value = 'transfer';"
+                    + " type.dispatchEvent(new Event('change')); return true; })()");
+            browser.waitFor("[...document.querySelectorAll('#timeline tr.entry')].length > 0 && [...document"
+                    + ".querySelectorAll('#timeline tr.entry td.summary')].every(cell => cell.textContent.includes("
+                    + "'\\\"type\\\":\\\"transfer\\\"'))", Duration.ofSeconds(20));
+            browser.evaluate("(() => { document.getElementById('filter-type').value = '';"
+                    + " const outcome = document.getElementById('filter-outcome'); outcome.value = 'kernel';"
+                    + " outcome.dispatchEvent(new Event('change')); return true; })()");
+            browser.waitFor("[...document.querySelectorAll('#timeline tr.entry')].length > 0 && [...document"
+                    + ".querySelectorAll('#timeline tr.entry td.summary')].every(cell => cell.textContent"
+                    + ".startsWith('effect done'))", Duration.ofSeconds(20));
         }
         assertTrue(Files.size(Path.of("target/dashboard-transfer.png")) > 10_000, "a real screenshot");
     }
