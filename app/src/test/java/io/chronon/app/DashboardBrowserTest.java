@@ -72,8 +72,9 @@ class DashboardBrowserTest {
                     + " const outcome = document.getElementById('filter-outcome'); outcome.value = 'kernel';"
                     + " outcome.dispatchEvent(new Event('change')); return true; })()");
             browser.waitFor("[...document.querySelectorAll('#timeline tr.entry')].length > 0 && [...document"
-                    + ".querySelectorAll('#timeline tr.entry td.summary')].every(cell => cell.textContent"
-                    + ".startsWith('effect done'))", Duration.ofSeconds(20));
+                    + ".querySelectorAll('#timeline tr.entry')].every(row => row.querySelector('span.badge.kernel'))"
+                    + " && [...document.querySelectorAll('#timeline tr.entry td.summary')].some(cell => cell"
+                    + ".textContent.startsWith('effect done'))", Duration.ofSeconds(20));
         }
         assertTrue(Files.size(Path.of("target/dashboard-transfer.png")) > 10_000, "a real screenshot");
     }
