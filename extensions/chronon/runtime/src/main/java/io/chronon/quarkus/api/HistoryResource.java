@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -235,7 +236,7 @@ public class HistoryResource {
             from = to + 1;
         }
         Map<EffectId, Outbox.Pending> outbox = new HashMap<>();
-        node.outbox().join().forEach(pending -> outbox.put(pending.id(), pending));
+        outbox().forEach(pending -> outbox.put(pending.id(), pending));
         open.forEach((id, item) -> {
             Outbox.Pending pending = outbox.get(id);
             if (done.contains(id)) {
@@ -251,9 +252,14 @@ public class HistoryResource {
         return body;
     }
 
+    /** The outbox as the serving replica holds it, waiting no longer than a command would. */
+    private List<Outbox.Pending> outbox() {
+        return node.outbox().orTimeout(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
     /** The index of the entry that produced an effect: the outbox or recent acknowledgements know, else the log. */
     private long entryOfEffect(HistoryIndex history, EffectId effect) {
-        for (Outbox.Pending pending : node.outbox().join()) {
+        for (Outbox.Pending pending : outbox()) {
             if (pending.id().equals(effect)) {
                 return pending.index();
             }
