@@ -32,8 +32,11 @@ import io.chronon.kernel.Executor;
  * the caller's thread: never more than {@code spacing} entries beyond what it returns. The live
  * replica is not touched: the application's {@code apply} is a pure function of its arguments.
  *
- * <p>What came before the oldest checkpoint, or was compacted out of the log, is gone: the caller
- * hears the earliest index still available ({@link Unavailable}).
+ * <p>The retained history starts at the oldest snapshot on disk (storage keeps the log rooted
+ * there; at genesis while the log was never compacted). After a restart, the history below the
+ * state the node started from is indexed again in the background ({@link #warmUp}). What lies below
+ * the oldest snapshot is gone: the caller hears the earliest index still available
+ * ({@link Unavailable}).
  */
 public final class HistoryIndex {
     private final ChrApplication<?, ?, ?, ?> application;
