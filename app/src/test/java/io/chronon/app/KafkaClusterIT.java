@@ -1,9 +1,6 @@
 package io.chronon.app;
 
 import static io.chronon.app.LocalCluster.awaitTrue;
-import static io.chronon.app.LocalCluster.client;
-import static io.chronon.app.LocalCluster.deposit;
-import static io.chronon.app.LocalCluster.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,8 +12,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import io.chronon.client.ChrononClient;
-import io.chronon.client.CommandResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,18 +100,10 @@ class KafkaClusterIT {
     void aPausedPrimarysLateDeliveryIsRefusedOnceTheNewPrimaryPublished() throws Exception {
         // Statements to the journal: the transfer's Kafka delivery is the only one on the effects thread.
         cluster("kafka-zombie", Map.of("chronon.test.effect-delay", "3s", HaltPointIT.JOURNAL_STATEMENTS, "journal"));
-        try (ChrononClient client = client(cluster.urls())) {
-            client.submit(deposit("kafka-zombie-a", 100));
-        }
-        int zombie = cluster.awaitPrimary();
-        CommandResult transfer;
-        try (ChrononClient client = client(List.of(cluster.urls().get(zombie)))) {
-            transfer = client.submit(transfer("kafka-zombie-a", "kafka-zombie-b", 7));
-        }
-        // Its delivery waits 3 s on the effects thread: freeze the process in the middle of it.
-        cluster.node(zombie).pause();
-        int successor = cluster.awaitPrimary(replica -> replica != zombie);
-        String effect = LocalCluster.transferEffectIds(cluster.clusterId(successor), List.of(transfer.index()))
+        LocalCluster.PausedPrimary paused = cluster.transferThenPausePrimary("kafka-zombie-a", "kafka-zombie-b");
+        int zombie = paused.zombie();
+        int successor = paused.successor();
+        String effect = LocalCluster.transferEffectIds(cluster.clusterId(successor), List.of(paused.transfer()))
                 .iterator().next();
         awaitTrue(() -> committedEffectIds().contains(effect), new ConcurrentLinkedQueue<>(),
                 "the new primary " + successor + " published the transfer");

@@ -188,6 +188,28 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** The primary paused in the middle of a delivery, the primary that replaced it, and the transfer. */
+    record PausedPrimary(int zombie, int successor, long transfer) {}
+
+    /**
+     * Deposits into {@code from}, sends a transfer of 7 to {@code to} through the primary, and freezes
+     * that primary (SIGSTOP) while its delivery of the transfer's effects still waits (the nodes run
+     * with {@code chronon.test.effect-delay}): a zombie in the making. Returns once another primary
+     * leads.
+     */
+    PausedPrimary transferThenPausePrimary(String from, String to) throws InterruptedException {
+        try (ChrononClient client = client(urls())) {
+            client.submit(deposit(from, 100));
+        }
+        int zombie = awaitPrimary();
+        long transfer;
+        try (ChrononClient client = client(List.of(urls().get(zombie)))) {
+            transfer = client.submit(transfer(from, to, 7)).index();
+        }
+        nodes.get(zombie).pause();
+        return new PausedPrimary(zombie, awaitPrimary(replica -> replica != zombie), transfer);
+    }
+
     /** The last lines of every node's log, one after the other. */
     String logTails() {
         StringBuilder all = new StringBuilder();

@@ -1,9 +1,6 @@
 package io.chronon.app;
 
 import static io.chronon.app.LocalCluster.awaitTrue;
-import static io.chronon.app.LocalCluster.client;
-import static io.chronon.app.LocalCluster.deposit;
-import static io.chronon.app.LocalCluster.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,8 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import io.chronon.client.ChrononClient;
-import io.chronon.client.CommandResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,25 +111,18 @@ class PostgresClusterIT {
     void aPausedPrimarysLateDeliveryIsFencedOutByTheNewPrimary() throws Exception {
         LocalCluster nodes = cluster("pg-zombie", Map.of("chronon.test.effect-delay", "3s"));
         nodes.startAll();
-        try (ChrononClient client = client(nodes.urls())) {
-            client.submit(deposit("zombie-a", 100));
-        }
-        int zombie = nodes.awaitPrimary();
-        CommandResult transfer;
-        try (ChrononClient client = client(List.of(nodes.urls().get(zombie)))) {
-            transfer = client.submit(transfer("zombie-a", "zombie-b", 7));
-        }
-        // Its delivery waits 3 s on the effects thread: freeze the process in the middle of it.
-        nodes.node(zombie).pause();
-        int successor = nodes.awaitPrimary(replica -> replica != zombie);
-        awaitTrue(() -> PostgresTestDatabase.statementRows(database, transfer.index()) == 2,
+        LocalCluster.PausedPrimary paused = nodes.transferThenPausePrimary("zombie-a", "zombie-b");
+        int zombie = paused.zombie();
+        int successor = paused.successor();
+        long transfer = paused.transfer();
+        awaitTrue(() -> PostgresTestDatabase.statementRows(database, transfer) == 2,
                 new ConcurrentLinkedQueue<>(),
                 "the new primary " + successor + " delivered the transfer's statement");
         nodes.node(zombie).resume();
         awaitTrue(() -> nodes.node(zombie).logTail(2_000).contains("refused a delivery of effect"),
                 new ConcurrentLinkedQueue<>(), "the woken primary's delivery of its old view was refused");
         Thread.sleep(500);
-        assertEquals(2, PostgresTestDatabase.statementRows(database, transfer.index()), "nothing written twice");
-        assertEquals(List.of(), wrongStatements(List.of(transfer.index())));
+        assertEquals(2, PostgresTestDatabase.statementRows(database, transfer), "nothing written twice");
+        assertEquals(List.of(), wrongStatements(List.of(transfer)));
     }
 }

@@ -151,12 +151,7 @@ public class HistoryResource {
                 throw new BadParameter("from=" + older + " is after to=" + newer);
             }
             ObjectNode body = JsonNodeFactory.instance.objectNode().put("from", older).put("to", newer);
-            ArrayNode changes = body.putArray("changes");
-            for (JsonDiff.Change change : JsonDiff.diff(stateAt(older), stateAt(newer))) {
-                ObjectNode item = changes.addObject().put("path", change.path()).put("op", change.op());
-                item.set("old", change.oldValue());
-                item.set("new", change.newValue());
-            }
+            render(JsonDiff.diff(stateAt(older), stateAt(newer)), body.putArray("changes"));
             return Response.ok(body).build();
         });
     }
@@ -352,14 +347,9 @@ public class HistoryResource {
                            @QueryParam("to") String to, @QueryParam("every") String every) {
         return answer(authorization, () -> {
             HistoryIndex history = node.history();
-            long first = from == null ? Math.max(history.earliestEntry(), 0) : index("from", from);
-            long last = to == null ? history.latest() : index("to", to);
-            if (first > last) {
-                throw new BadParameter("from=" + first + " is after to=" + last);
-            }
-            if (last - first + 1 > MAX_VERIFY) {
-                throw new BadParameter("verify at most " + MAX_VERIFY + " entries at a time, not " + (last - first + 1));
-            }
+            Range range = range(history, from, to, MAX_VERIFY, "verify");
+            long first = range.first();
+            long last = range.last();
             long spacing = every == null ? Math.max(1, (last - first + 1) / 100) : bounded("every", every, 1, MAX_VERIFY);
             long[] checkpoints = checkpoints(first, last, spacing);
             Hash[] local;
@@ -401,15 +391,8 @@ public class HistoryResource {
                            @QueryParam("to") String to) {
         return answer(authorization, () -> {
             HistoryIndex history = node.history();
-            long first = from == null ? Math.max(history.earliestEntry(), 0) : index("from", from);
-            long last = to == null ? history.latest() : index("to", to);
-            if (first > last) {
-                throw new BadParameter("from=" + first + " is after to=" + last);
-            }
-            if (last - first + 1 > MAX_REPLAY) {
-                throw new BadParameter("replay at most " + MAX_REPLAY + " entries at a time, not " + (last - first + 1));
-            }
-            HistoryReplay.Report report = node.replay(first, last);
+            Range range = range(history, from, to, MAX_REPLAY, "replay");
+            HistoryReplay.Report report = node.replay(range.first(), range.last());
             ObjectNode body = JsonNodeFactory.instance.objectNode().put("from", report.from()).put("to", report.to())
                     .put("replayed", report.replayed()).put("compared", report.compared())
                     .put("recordedThrough", report.recordedThrough());
@@ -419,12 +402,7 @@ public class HistoryResource {
                 ObjectNode divergence = body.putObject("divergence").put("index", report.divergence().index());
                 divergence.set("recorded", report.divergence().recorded());
                 divergence.set("now", report.divergence().now());
-                ArrayNode changes = divergence.putArray("changes");
-                for (JsonDiff.Change change : report.divergence().changes()) {
-                    ObjectNode item = changes.addObject().put("path", change.path()).put("op", change.op());
-                    item.set("old", change.oldValue());
-                    item.set("new", change.newValue());
-                }
+                render(report.divergence().changes(), divergence.putArray("changes"));
             }
             return Response.ok(body).build();
         });
@@ -437,14 +415,9 @@ public class HistoryResource {
                            @QueryParam("to") String to) {
         return answer(authorization, () -> {
             HistoryIndex history = node.history();
-            long first = from == null ? Math.max(history.earliestEntry(), 0) : index("from", from);
-            long last = to == null ? history.latest() : index("to", to);
-            if (first > last) {
-                throw new BadParameter("from=" + first + " is after to=" + last);
-            }
-            if (last - first + 1 > MAX_REPLAY) {
-                throw new BadParameter("export at most " + MAX_REPLAY + " entries at a time, not " + (last - first + 1));
-            }
+            Range range = range(history, from, to, MAX_REPLAY, "export");
+            long first = range.first();
+            long last = range.last();
             if (last > history.latest()) {
                 throw new HistoryIndex.Unavailable("index " + last + " is beyond the applied history, which ends at "
                         + history.latest(), history.earliest(), history.latest(), false);
@@ -491,6 +464,34 @@ public class HistoryResource {
             result.put("matches", replay.problem() == null && replay.firstDivergence() == null);
             return Response.ok(result).type(MediaType.APPLICATION_JSON_TYPE).build();
         });
+    }
+
+    /** A range of entries a request names: {@code from} and {@code to} inclusive. */
+    private record Range(long first, long last) {}
+
+    /**
+     * The range of {@code from} and {@code to} (defaults: the earliest retained entry, the latest
+     * applied one), refusing one that is reversed or longer than {@code max} entries.
+     */
+    private static Range range(HistoryIndex history, String from, String to, int max, String verb) {
+        long first = from == null ? Math.max(history.earliestEntry(), 0) : index("from", from);
+        long last = to == null ? history.latest() : index("to", to);
+        if (first > last) {
+            throw new BadParameter("from=" + first + " is after to=" + last);
+        }
+        if (last - first + 1 > max) {
+            throw new BadParameter(verb + " at most " + max + " entries at a time, not " + (last - first + 1));
+        }
+        return new Range(first, last);
+    }
+
+    /** Changes as JSON: {@code path} (RFC 6901), {@code op}, {@code old}, {@code new}. */
+    private static void render(List<JsonDiff.Change> changes, ArrayNode into) {
+        for (JsonDiff.Change change : changes) {
+            ObjectNode item = into.addObject().put("path", change.path()).put("op", change.op());
+            item.set("old", change.oldValue());
+            item.set("new", change.newValue());
+        }
     }
 
     /** Every {@code spacing}-th index from {@code first}, and {@code last}. */
