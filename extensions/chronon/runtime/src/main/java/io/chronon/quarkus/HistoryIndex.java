@@ -181,13 +181,14 @@ public final class HistoryIndex {
             }
         }
         Hash[] digests = new Hash[indices.length];
-        int next = 0;
-        for (Executor.Result result : results(indices[0], indices[indices.length - 1])) {
-            if (result.index() == indices[next]) {
-                digests[next++] = result.digest();
+        int[] next = {0};
+        // Only the digests are kept: a range of many entries is not held in memory.
+        replay(indices[0], indices[indices.length - 1], result -> {
+            if (result.index() == indices[next[0]]) {
+                digests[next[0]++] = result.digest();
             }
-        }
-        Invariants.check(next == indices.length, "replayed %s of %s digests", next, indices.length);
+        });
+        Invariants.check(next[0] == indices.length, "replayed %s of %s digests", next[0], indices.length);
         return digests;
     }
 
@@ -220,12 +221,17 @@ public final class HistoryIndex {
 
     /** The applied results of entries {@code from} to {@code to}, as the replica applied them. */
     public List<Executor.Result> results(long from, long to) {
+        List<Executor.Result> results = new ArrayList<>();
+        replay(from, to, results::add);
+        return results;
+    }
+
+    /** Hands the applied result of each entry {@code from} to {@code to}, in order, to {@code each}. */
+    private void replay(long from, long to, Consumer<Executor.Result> each) {
         if (from > to) {
             throw new IllegalArgumentException("from " + from + " is after to " + to);
         }
-        List<Executor.Result> results = new ArrayList<>();
-        replayTo(to, new Collector(from, results));
-        return results;
+        replayTo(to, new Collector(from, each));
     }
 
     private Executor<?, ?, ?, ?> genesis() {
@@ -282,7 +288,7 @@ public final class HistoryIndex {
         return ((ChrApplication<Object, ?, ?, ?>) application).view(state);
     }
 
-    private record Collector(long from, List<Executor.Result> into) {}
+    private record Collector(long from, Consumer<Executor.Result> each) {}
 
     /**
      * A private executor restored from the checkpoint at or below the start of what is asked, then
@@ -317,7 +323,7 @@ public final class HistoryIndex {
                     Entry entry = reader.next();
                     Executor.Result result = executor.apply(entry);
                     if (collector != null && entry.index() >= collector.from()) {
-                        collector.into().add(result);
+                        collector.each().accept(result);
                     }
                 }
             } catch (EntryUnavailableException e) {
