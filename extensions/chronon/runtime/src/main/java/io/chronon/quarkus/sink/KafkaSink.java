@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 import io.chronon.kernel.EffectId;
 import io.chronon.kernel.EffectSink;
@@ -63,6 +64,7 @@ public final class KafkaSink implements EffectSink, AutoCloseable {
     /** Header on every record of an effect: the view of the primary that published it. */
     public static final String VIEW_HEADER = "chronon-view";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration METADATA_RETRY = Duration.ofMillis(100);
     private static final int POSITION_PARTITIONS = 16;
     private static final Logger LOG = Logger.getLogger(KafkaSink.class);
 
@@ -265,9 +267,27 @@ public final class KafkaSink implements EffectSink, AutoCloseable {
             throw new KafkaException("no answer from Kafka within " + TIMEOUT.toSeconds() + " s creating the"
                     + " outbox position topic " + positionTopic, e);
         }
+        positionPartition = Utils.toPositive(Utils.murmur2(positionKey)) % positionPartitionCount();
+    }
+
+    /**
+     * The partition count of the position topic. Right after the topic is created the broker's metadata
+     * may not list its partitions yet (an empty answer, seen on a fresh broker), so ask again until it does.
+     */
+    private int positionPartitionCount() {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(positionTopic, TIMEOUT);
-            positionPartition = Utils.toPositive(Utils.murmur2(positionKey)) % partitions.size();
+            while (true) {
+                List<PartitionInfo> partitions = consumer.partitionsFor(positionTopic, TIMEOUT);
+                if (partitions != null && !partitions.isEmpty()) {
+                    return partitions.size();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new KafkaException("Kafka lists no partitions of the outbox position topic " + positionTopic
+                            + " within " + TIMEOUT.toSeconds() + " s of creating it");
+                }
+                LockSupport.parkNanos(METADATA_RETRY.toNanos());
+            }
         }
     }
 
