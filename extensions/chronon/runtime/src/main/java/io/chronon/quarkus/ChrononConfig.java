@@ -181,6 +181,19 @@ public interface ChrononConfig {
          * a primary while one of its deliveries is in flight (a zombie in the making). None by default.
          */
         Optional<Duration> effectDelay();
+
+        /**
+         * Lets {@code PUT /chronon/test/faults} slow the disk and skew the clock of this running node
+         * (the chaos harness's nemeses). Off by default: the endpoint answers 404.
+         */
+        @WithDefault("false")
+        boolean faultControl();
+
+        /** A wait before every durability point (fsync) of the log, as a slow or failing device would add. */
+        Optional<Duration> diskBarrierDelay();
+
+        /** An offset added to this node's wall clock, which stamps consensus time while it is primary. */
+        Optional<Duration> clockOffset();
     }
 
     /** The outbox: effects waiting for their sinks. */

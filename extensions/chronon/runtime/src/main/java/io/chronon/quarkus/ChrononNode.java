@@ -93,6 +93,7 @@ public class ChrononNode {
     private final NodeMetrics metrics;
     private final PeerGate gate;
     private final CommittedEntries committed;
+    private final FaultInjection faults;
     private final Tracer tracer;
     private final PeerCounters peerCounters;
     private final PeerSecret secret;
@@ -130,8 +131,10 @@ public class ChrononNode {
                 @Any Instance<PostgresEffectWriter> writers, @Any Instance<KafkaEffectWriter> kafkaWriters,
                 @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort,
                 @ConfigProperty(name = "quarkus.http.test-port", defaultValue = "8081") int testPort,
-                MeterRegistry registry, PeerGate gate, CommittedEntries committed, Tracer tracer) {
+                MeterRegistry registry, PeerGate gate, CommittedEntries committed, Tracer tracer,
+                FaultInjection faults) {
         this.committed = committed;
+        this.faults = faults;
         this.tracer = tracer;
         this.writers = writers;
         this.kafkaWriters = kafkaWriters;
@@ -310,7 +313,7 @@ public class ChrononNode {
     private LocalReplica startReplica(int id, Supplier<UUID> newCluster, boolean joining) {
         Path directory = directoryOf(id);
         UUID expectedCluster = clusterId;
-        DataDirectory data = DataDirectory.open(FileDisk.open(directory, false), logOptions(config),
+        DataDirectory data = DataDirectory.open(faults.disk(FileDisk.open(directory, false)), logOptions(config),
                 expectedCluster == null ? newCluster : () -> expectedCluster, UUID::randomUUID, joining);
         UUID cluster = data.manifest().state().clusterId();
         if (expectedCluster != null && !expectedCluster.equals(cluster)) {
@@ -341,7 +344,7 @@ public class ChrononNode {
             committed.applied(result, json);
         };
         NodeStartup.Started started = NodeStartup.start(data, new Executor<>(application, SESSION_CAPACITY, clusterId),
-                replica, effects, snapshots, NodeDriver::wallClockNanos, seed, UUID::randomUUID, applied);
+                replica, effects, snapshots, faults.clock(NodeDriver::wallClockNanos), seed, UUID::randomUUID, applied);
         started.notes().forEach(note -> LOG.infof("replica %d start-up: %s", id, note));
         EffectJournal journal = EffectJournal.open(directory);
         Halts halts = new Halts(config.test().haltPoints().orElse(Set.of()));

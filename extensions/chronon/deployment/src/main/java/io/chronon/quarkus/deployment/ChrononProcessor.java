@@ -11,6 +11,7 @@ import io.chronon.quarkus.ApplicationCandidates;
 import io.chronon.quarkus.ChrononNode;
 import io.chronon.quarkus.ChrononRecorder;
 import io.chronon.quarkus.CommittedEntries;
+import io.chronon.quarkus.FaultInjection;
 import io.chronon.quarkus.NodeLiveness;
 import io.chronon.quarkus.NodeReadiness;
 import io.chronon.quarkus.api.ClientGrpcService;
@@ -18,6 +19,7 @@ import io.chronon.quarkus.api.CommandGateway;
 import io.chronon.quarkus.api.CommandResource;
 import io.chronon.quarkus.api.DashboardResource;
 import io.chronon.quarkus.api.DevClusterResource;
+import io.chronon.quarkus.api.FaultResource;
 import io.chronon.quarkus.api.HistoryResource;
 import io.chronon.quarkus.api.OutboxResource;
 import io.chronon.quarkus.api.PrimaryForwarder;
@@ -46,7 +48,7 @@ class ChrononProcessor {
     private static final DotName NAMED = DotName.createSimple("jakarta.inject.Named");
     private static final String[] ENDPOINTS = {CommandResource.class.getName(), QueryResource.class.getName(),
         OutboxResource.class.getName(), HistoryResource.class.getName(), DashboardResource.class.getName(),
-        DevClusterResource.class.getName(),
+        DevClusterResource.class.getName(), FaultResource.class.getName(),
         StatusResource.class.getName(), WatchResource.class.getName(), PeerService.class.getName(),
         ClientGrpcService.class.getName()};
 
@@ -103,7 +105,8 @@ class ChrononProcessor {
     @BuildStep
     AdditionalBeanBuildItem nodeBeans() {
         return AdditionalBeanBuildItem.builder().addBeanClasses(ChrononNode.class, NodeLiveness.class,
-                NodeReadiness.class, PeerGate.class, PrimaryForwarder.class, CommandGateway.class, CommittedEntries.class)
+                NodeReadiness.class, PeerGate.class, PrimaryForwarder.class, CommandGateway.class, CommittedEntries.class,
+                FaultInjection.class)
                 .setUnremovable().build();
     }
 
