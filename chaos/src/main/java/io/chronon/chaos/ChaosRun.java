@@ -51,6 +51,7 @@ final class ChaosRun {
         long began = System.nanoTime();
         Files.createDirectories(directory);
         ChaosDatabase database = schedule.workload() == Workload.BANK ? ChaosDatabase.create() : null;
+        // Replaced when the clients start: the history's time 0 is the nemesis's.
         History history = new History();
         long origin = System.nanoTime();
         Nemesis nemesis = null;

@@ -3,6 +3,7 @@ package io.chronon.chaos;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Random;
@@ -61,13 +62,14 @@ final class Nemesis {
             long injectedAt = System.nanoTime();
             List<Runnable> heals = new ArrayList<>();
             String description;
+            long windowEnd = startNanos + Duration.ofMillis(window.endMillis()).toNanos();
             try {
-                description = inject(window.fault(), heals);
+                description = inject(window.fault(), heals, windowEnd);
             } catch (RuntimeException e) {
                 description = window.fault().describe() + " (failed: " + e.getMessage() + ")";
                 problems.add(description);
             }
-            sleepUntil(startNanos + Duration.ofMillis(window.endMillis()).toNanos());
+            sleepUntil(windowEnd);
             for (Runnable heal : heals.reversed()) {
                 try {
                     heal.run();
@@ -79,23 +81,27 @@ final class Nemesis {
         }
     }
 
-    /** Injects the fault, adds what heals it to {@code heals}, and says which nodes it hit. */
-    private String inject(Fault fault, List<Runnable> heals) {
+    /**
+     * Injects the fault, adds what heals it to {@code heals}, and says which nodes it hit. A fault
+     * that needs its node to answer (slow disk, clock skew) is tried until the window ends: a node
+     * killed in the previous window may still be starting.
+     */
+    private String inject(Fault fault, List<Runnable> heals, long windowEnd) {
         return switch (fault) {
             case Fault.Kill kill -> {
                 int node = resolve(kill.node());
                 cluster.node(node).kill();
                 heals.add(() -> cluster.node(node).start());
-                yield "kill n" + node;
+                yield "kill " + named(kill.node(), node);
             }
             case Fault.Pause pause -> {
                 int node = resolve(pause.node());
                 if (!cluster.node(node).isAlive()) {
-                    yield "pause n" + node + " (not running)";
+                    yield "pause " + named(pause.node(), node) + " (not running)";
                 }
                 cluster.node(node).pause();
                 heals.add(() -> cluster.node(node).resume());
-                yield "pause n" + node;
+                yield "pause " + named(pause.node(), node);
             }
             case Fault.Partition partition -> {
                 cluster.mesh().partition(partition.side());
@@ -121,33 +127,59 @@ final class Nemesis {
                 }
                 cluster.mesh().cutOneWay(from, to);
                 heals.add(() -> cluster.mesh().heal());
-                yield "one-way cut n" + from + "->n" + to;
+                yield "one-way cut " + named(cut.from(), from) + "->" + named(cut.to(), to);
             }
             case Fault.SlowDisk slow -> {
                 int node = resolve(slow.node());
-                requireAnswer(node, cluster.setFaults(node, slow.millis(), 0), fault);
-                heals.add(() -> requireAnswer(node, cluster.setFaults(node, 0, 0), fault));
-                yield "slow disk n" + node + " +" + slow.millis() + "ms";
+                yield "slow disk " + named(slow.node(), node) + " +" + slow.millis() + "ms"
+                        + setFaults(node, slow.millis(), 0, heals, windowEnd);
             }
             case Fault.ClockSkew skew -> {
                 int node = resolve(skew.node());
-                requireAnswer(node, cluster.setFaults(node, 0, skew.millis()), fault);
-                heals.add(() -> requireAnswer(node, cluster.setFaults(node, 0, 0), fault));
-                yield "clock skew n" + node + " " + (skew.millis() > 0 ? "+" : "") + skew.millis() / 1000 + "s";
+                yield "clock skew " + named(skew.node(), node) + " " + (skew.millis() > 0 ? "+" : "") + skew.millis() / 1000 + "s"
+                        + setFaults(node, 0, skew.millis(), heals, windowEnd);
             }
             case Fault.Combined combined -> {
-                List<String> parts = new ArrayList<>();
-                for (Fault part : combined.faults()) {
-                    parts.add(inject(part, heals));
+                // The node faults first: they need their node to answer, which a pause would prevent.
+                List<Fault> parts = new ArrayList<>(combined.faults());
+                parts.sort(Comparator.comparing(part -> !(part instanceof Fault.SlowDisk || part instanceof Fault.ClockSkew)));
+                List<String> injected = new ArrayList<>();
+                for (Fault part : parts) {
+                    injected.add(inject(part, heals, windowEnd));
                 }
-                yield String.join(" + ", parts);
+                yield String.join(" + ", injected);
             }
         };
     }
 
-    private static void requireAnswer(int node, boolean answered, Fault fault) {
-        if (!answered) {
-            throw new IllegalStateException("n" + node + " did not take the fault " + fault.describe());
+    /**
+     * Sets a node's slow disk or clock skew, trying until the window ends; returns what to add to the
+     * description when it could not (the node was down or still starting: nothing was injected).
+     */
+    private String setFaults(int node, long diskDelayMillis, long clockOffsetMillis, List<Runnable> heals,
+                             long windowEnd) {
+        while (!cluster.node(node).isPaused() && cluster.node(node).isAlive()) {
+            if (cluster.setFaults(node, diskDelayMillis, clockOffsetMillis)) {
+                heals.add(() -> resetFaults(node));
+                return "";
+            }
+            if (System.nanoTime() > windowEnd) {
+                break;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+        }
+        return " (not injected: the node did not answer)";
+    }
+
+    /** Undoes a node fault; if the node does not answer, the final heal of the run undoes it. */
+    private void resetFaults(int node) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!cluster.setFaults(node, 0, 0)) {
+            if (System.nanoTime() > deadline || cluster.node(node).isPaused() || !cluster.node(node).isAlive()) {
+                problems.add("n" + node + " did not answer to have its disk and clock reset");
+                return;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
         }
     }
 
@@ -158,6 +190,11 @@ final class Nemesis {
                 cluster.mesh().link(b, a).cut(LinkProxy.Direction.BOTH);
             }
         }
+    }
+
+    /** How a resolved target reads: "n2", or "primary n2" when the fault aimed at the primary. */
+    private static String named(int target, int node) {
+        return (target == Fault.PRIMARY ? "primary n" : "n") + node;
     }
 
     /** The node itself, or for {@link Fault#PRIMARY} the primary now (a random node if none leads). */
