@@ -8,8 +8,11 @@ import java.nio.file.Paths;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** What the benchmarks share: where their files go, and the on-disk size of one batch. */
-final class BenchSupport {
+/**
+ * What the benchmarks share: where their files go, and the on-disk size of one batch. Public for the
+ * cluster benchmark ({@code io.chronon.bench.cluster}).
+ */
+public final class BenchSupport {
     /** System property naming the directory the benchmarks write under. It must be on a real disk. */
     static final String DIR_PROPERTY = "chronon.bench.dir";
     static final String DEFAULT_DIR = "target/bench-data";
@@ -21,7 +24,7 @@ final class BenchSupport {
     private BenchSupport() {}
 
     /** The base directory, absolute, created if missing. */
-    static Path baseDirectory() {
+    public static Path baseDirectory() {
         Path base = Paths.get(System.getProperty(DIR_PROPERTY, DEFAULT_DIR)).toAbsolutePath();
         try {
             Files.createDirectories(base);
@@ -32,7 +35,7 @@ final class BenchSupport {
     }
 
     /** A fresh, empty directory under the base directory. */
-    static Path freshDirectory(String prefix) {
+    public static Path freshDirectory(String prefix) {
         try {
             return Files.createTempDirectory(baseDirectory(), prefix + "-");
         } catch (IOException e) {
@@ -40,7 +43,7 @@ final class BenchSupport {
         }
     }
 
-    static void deleteRecursively(Path directory) {
+    public static void deleteRecursively(Path directory) {
         if (directory == null || !Files.exists(directory)) {
             return;
         }
