@@ -312,13 +312,24 @@ final class LocalCluster implements AutoCloseable {
         return number(status(node), "view");
     }
 
+    /**
+     * The answer to a query on one node. A 503 (a view change in progress, no primary yet) is retried
+     * for up to 30 seconds, as a client would: a test that just restarted a node may catch the cluster
+     * between views.
+     */
     String query(int node, String query, boolean local) throws Exception {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(nodes.get(node).uri("/chronon/queries"
-                        + (local ? "?consistency=local" : ""))).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.ofString(query)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, answer.statusCode(), answer.body());
-        return answer.body();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(nodes.get(node).uri("/chronon/queries"
+                            + (local ? "?consistency=local" : ""))).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.ofString(query)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 503 || System.nanoTime() > deadline) {
+                assertEquals(200, answer.statusCode(), answer.body());
+                return answer.body();
+            }
+            Thread.sleep(100);
+        }
     }
 
     HttpResponse<String> command(int node, UUID client, long requestNumber, String command) throws Exception {

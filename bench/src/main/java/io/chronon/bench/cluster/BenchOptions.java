@@ -21,7 +21,7 @@ record BenchOptions(List<String> systems, List<Workload> workloads, int repetiti
     static final List<String> ALL_SYSTEMS = List.of("chronon", "etcd", "ratis");
 
     static final String USAGE = """
-            java -cp bench/target/benchmarks.jar io.chronon.bench.cluster.ClusterBenchmark [--flag=value ...]
+            java -Xmx1g -cp bench/target/benchmarks.jar io.chronon.bench.cluster.ClusterBenchmark [--flag=value ...]
 
               --systems=chronon,etcd,ratis   which systems to run; one left out is reported as SKIPPED
               --workloads=closed-64,closed-1,open-2000,batch-16x100

@@ -120,14 +120,18 @@ final class ChrononCluster implements SystemUnderTest {
     public ServerCounters counters() {
         long committed = 0;
         long view = 0;
+        StringBuilder replicas = new StringBuilder();
         for (int id = 0; id < 3; id++) {
             StatusReply status = status(id);
-            committed = Math.max(committed, status.hasCommitIndex() ? status.getCommitIndex() + 1 : 0);
+            long entries = status.hasCommitIndex() ? status.getCommitIndex() + 1 : 0;
+            committed = Math.max(committed, entries);
             view = Math.max(view, status.getView());
+            replicas.append(String.format(Locale.ROOT, "[%d: %s view %d commit %d applied %d]", id, status.getRole(),
+                    status.getView(), status.getCommitIndex(), status.getAppliedIndex()));
         }
         PrometheusText metrics = PrometheusText.scrape(URI.create("http://127.0.0.1:" + ports[primary] + "/q/metrics"));
         return new ServerCounters(committed, view, (long) metrics.value("chronon_log_barrier_seconds_count"),
-                (long) metrics.value("chronon_log_entries_per_barrier_sum"), 0, 0);
+                (long) metrics.value("chronon_log_entries_per_barrier_sum"), 0, 0, replicas.toString());
     }
 
     @Override

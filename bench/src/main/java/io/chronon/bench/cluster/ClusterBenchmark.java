@@ -45,6 +45,9 @@ public final class ClusterBenchmark {
             System.exit(2);
             return;
         }
+        // A benchmark stopped with Ctrl-C or SIGTERM must not leave nine servers running.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> systems.forEach(SystemUnderTest::close),
+                "cluster-benchmark-servers-stop"));
         Workspace workspace = new Workspace(Files.createDirectories(
                 options.out().toAbsolutePath().resolve(STAMP.format(Instant.now()))));
         System.out.println(MachineDescription.describe(options));

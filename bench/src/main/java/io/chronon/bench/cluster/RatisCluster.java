@@ -91,15 +91,19 @@ final class RatisCluster implements SystemUnderTest {
         long applied = 0;
         long term = 0;
         long flushes = 0;
+        StringBuilder replicas = new StringBuilder();
         for (int id = 0; id < 3; id++) {
             PrometheusText replica = metrics(id);
+            replicas.append(String.format(Locale.ROOT, "[%d: is leader %.0f, term %.0f, applied %.0f]", id,
+                    replica.value("ratis_is_leader"), replica.value("ratis_current_term"),
+                    replica.value("kv_applied_commands")));
             applied = Math.max(applied, (long) replica.value("kv_applied_commands"));
             term = Math.max(term, (long) replica.value("ratis_current_term"));
             if (id == leader) {
                 flushes = (long) replica.value("ratis_log_flush_count");
             }
         }
-        return new ServerCounters(applied, term, flushes, -1, 0, 0);
+        return new ServerCounters(applied, term, flushes, -1, 0, 0, replicas.toString());
     }
 
     @Override

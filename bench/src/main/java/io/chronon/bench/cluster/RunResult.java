@@ -36,8 +36,8 @@ record RunResult(String system, Workload workload, int repetition, String loadAv
     static RunResult failed(String system, Workload workload, int repetition, String failure) {
         Latency none = new Latency(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         return new RunResult(system, workload, repetition, TimedRun.loadAverage(), new WarmUp.Result(0, false, List.of()),
-                1, new Tally.Counts(0, 0, 0, 0), none, 0, 0, Double.NaN, new ServerCounters(0, 0, -1, -1, 0, 0),
-                Double.NaN, new GcPauses(0, 0, Double.NaN, "not measured"), new Honesty(0, 0, 0, "-"), 0, 0, List.of(),
+                1, new Tally.Counts(0, 0, 0, 0), none, 0, 0, Double.NaN, new ServerCounters(0, 0, -1, -1, 0, 0, ""),
+                Double.NaN, new GcPauses(0, 0, Double.NaN, "not measured"), new Honesty(0, 0, 0, "-", ""), 0, 0, List.of(),
                 failure);
     }
 
@@ -71,16 +71,18 @@ record RunResult(String system, Workload workload, int repetition, String loadAv
      * leader committed, and the leader must have committed nothing beyond those plus the requests whose
      * outcome the clients could not know (errors, timeouts, unanswered at the end).
      *
-     * @param unit what is counted (the system's own unit, see {@link SystemUnderTest#committedUnit})
+     * @param unit     what is counted (the system's own unit, see {@link SystemUnderTest#committedUnit})
+     * @param replicas what the replicas reported at the start and the end, shown when the check fails
      */
-    record Honesty(long acknowledged, long unknown, long committed, String unit) {
+    record Honesty(long acknowledged, long unknown, long committed, String unit, String replicas) {
         boolean holds() {
             return committed >= acknowledged && committed <= acknowledged + unknown;
         }
 
         String verdict() {
             return (holds() ? "ok" : "MISMATCH") + ": " + acknowledged + " acknowledged, " + committed + " committed"
-                    + (unknown > 0 ? ", " + unknown + " unknown" : "") + " (" + unit + ")";
+                    + (unknown > 0 ? ", " + unknown + " unknown" : "") + " (" + unit + ")"
+                    + (holds() ? "" : "; replicas " + replicas);
         }
     }
 }

@@ -14,13 +14,15 @@ package io.chronon.bench.cluster;
  * @param gcPauses       stop-the-world GC pauses of all servers so far, for systems that only expose a
  *                       cumulative count (etcd); 0 for those whose pauses come from logs
  * @param gcPauseSeconds their total duration
+ * @param replicas       what each replica reported (role, term or view, commit), to explain a failed check
  */
 record ServerCounters(long committed, long leadership, long fsyncs, long durableEntries, long gcPauses,
-                      double gcPauseSeconds) {
+                      double gcPauseSeconds, String replicas) {
+    /** The window between two readings; its {@code replicas} tells both. */
     ServerCounters minus(ServerCounters earlier) {
         return new ServerCounters(committed - earlier.committed, leadership - earlier.leadership,
                 fsyncs < 0 ? -1 : fsyncs - earlier.fsyncs,
                 durableEntries < 0 ? -1 : durableEntries - earlier.durableEntries, gcPauses - earlier.gcPauses,
-                gcPauseSeconds - earlier.gcPauseSeconds);
+                gcPauseSeconds - earlier.gcPauseSeconds, "from " + earlier.replicas + " to " + replicas);
     }
 }

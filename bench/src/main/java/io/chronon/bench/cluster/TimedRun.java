@@ -8,11 +8,13 @@ import java.time.Duration;
 import org.HdrHistogram.Histogram;
 
 /**
- * One run of the matrix: thaw the system, wait for its leader, connect, warm up until stable, measure a
- * fixed window, stop and drain, cross-check what was committed, freeze the system again.
+ * One run of the matrix: wait for the system's leader, connect, warm up until stable, measure a fixed
+ * window, stop and drain, cross-check what was committed. With {@code --freeze-idle} the system is
+ * thawed first and frozen again after.
  */
 final class TimedRun {
     private static final Duration DRAIN = Duration.ofSeconds(30);
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(60);
 
     private final BenchOptions options;
 
@@ -23,24 +25,19 @@ final class TimedRun {
     /** What priming reached: commands per second, and the requests that failed. */
     record Primed(double commandsPerSecond, Tally.Counts counts) {}
 
-    /**
-     * Untimed load on a freshly started system so that its JIT compiles the hot paths before the
-     * matrix begins.
-     */
-    Primed prime(SystemUnderTest system, Workload workload, Duration length) throws InterruptedException {
+    /** Something done with a system's leader found and a connection to it open. */
+    private interface WithConnection<T> {
+        T run(KvConnection connection) throws InterruptedException;
+    }
+
+    private <T> T connected(SystemUnderTest system, WithConnection<T> action) throws InterruptedException {
         if (options.freezeIdle()) {
             system.thaw();
         }
         try {
-            system.awaitLeader(Duration.ofSeconds(60));
+            system.awaitLeader(LEADER_WAIT);
             try (KvConnection connection = system.connect()) {
-                Tally tally = new Tally();
-                Load load = Load.start(workload, connection, tally, options.requestTimeout());
-                long started = System.nanoTime();
-                Thread.sleep(length.toMillis());
-                double rate = tally.counts().commands() / ((System.nanoTime() - started) / 1e9);
-                load.stopAndDrain(DRAIN);
-                return new Primed(rate, tally.counts());
+                return action.run(connection);
             }
         } finally {
             if (options.freezeIdle()) {
@@ -49,24 +46,30 @@ final class TimedRun {
         }
     }
 
+    /**
+     * Untimed load on a freshly started system so that its JIT compiles the hot paths before the
+     * matrix begins.
+     */
+    Primed prime(SystemUnderTest system, Workload workload, Duration length) throws InterruptedException {
+        return connected(system, connection -> {
+            Tally tally = new Tally();
+            Load load = Load.start(workload, connection, tally, options.requestTimeout());
+            long started = System.nanoTime();
+            Thread.sleep(length.toMillis());
+            double rate = tally.counts().commands() / ((System.nanoTime() - started) / 1e9);
+            load.stopAndDrain(DRAIN);
+            return new Primed(rate, tally.counts());
+        });
+    }
+
     RunResult run(SystemUnderTest system, Workload workload, int repetition) throws InterruptedException {
-        if (options.freezeIdle()) {
-            system.thaw();
-        }
         try {
-            system.awaitLeader(Duration.ofSeconds(60));
-            try (KvConnection connection = system.connect()) {
-                return startAndMeasure(system, connection, workload, repetition);
-            }
+            return connected(system, connection -> startAndMeasure(system, connection, workload, repetition));
         } catch (Leadership.NoLeaderException unavailable) {
             return RunResult.failed(system.name(), workload, repetition, unavailable.getMessage());
         } catch (RuntimeException broken) {
             // A server that stopped answering its metrics, say: recorded, and the matrix goes on.
             return RunResult.failed(system.name(), workload, repetition, broken.toString());
-        } finally {
-            if (options.freezeIdle()) {
-                system.freeze();
-            }
         }
     }
 
@@ -113,7 +116,7 @@ final class TimedRun {
         ServerCounters wholeRun = atEnd.minus(atStart);
         RunResult.Honesty honesty = new RunResult.Honesty(total.requests() * unitsPerRequest,
                 (total.unknownOutcomes() + drained.unanswered()) * unitsPerRequest, wholeRun.committed(),
-                system.committedUnit());
+                system.committedUnit(), wholeRun.replicas());
         return new RunResult(system.name(), workload, repetition, loadAverage(), warmUp, seconds, window,
                 RunResult.Latency.of(latencies), serverCpu / 1e9, generatorCpu / 1e9,
                 Math.max(0, machineBusy - serverCpu - generatorCpu) / 1e9 / seconds, serverWindow,
