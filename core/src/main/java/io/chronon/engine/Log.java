@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -61,6 +63,11 @@ public final class Log implements AutoCloseable {
     private long writePosition;
     private long barriers;
     private boolean failed;
+    /**
+     * The next segment's file being zero-filled on the options' preparer, or null (none asked for, or
+     * no preparer). It is named {@link Segment#SPARE} until it becomes a segment.
+     */
+    private CompletableFuture<DiskFile> spare;
 
     private Log(Disk disk, LogOptions options, UUID logId, List<Segment> segments, LogPositions positions,
                 IndexRanges damaged, long firstIndex, Hash anchorHash, long nextIndex, Hash tailHash, long lastView,
@@ -107,6 +114,41 @@ public final class Log implements AutoCloseable {
         return log;
     }
 
+    /** Starts zero-filling the file of the next segment, when a preparer is configured and none is under way. */
+    private void prepareSpare() {
+        if (spare != null || options.segmentPreparer().isEmpty()) {
+            return;
+        }
+        spare = CompletableFuture.supplyAsync(() -> {
+            if (disk.exists(Segment.SPARE)) {
+                disk.delete(Segment.SPARE); // an earlier process's, or a closed log's: never part of the log
+            }
+            DiskFile file = disk.create(Segment.SPARE);
+            try {
+                zeroFill(file, ByteBuffer.wrap(new byte[BLOCK]));
+                file.barrier();
+            } catch (RuntimeException | Error e) {
+                file.close();
+                throw e;
+            }
+            return file;
+        }, options.segmentPreparer().get());
+    }
+
+    /** The prepared spare file, waiting for it if it is still being filled; a failure there is this log's. */
+    private DiskFile takeSpare() {
+        CompletableFuture<DiskFile> prepared = spare;
+        spare = null;
+        try {
+            return prepared.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof DiskFailure failure) {
+                throw failure;
+            }
+            throw new DiskFailure("preparing the next log segment failed", e.getCause());
+        }
+    }
+
     /** Opens the log on {@code disk} and recovers it, or returns empty if there is none. */
     public static Optional<LogRecovery> open(Disk disk, LogOptions options) {
         LogScanner.Result result = LogScanner.scan(disk, options);
@@ -116,6 +158,7 @@ public final class Log implements AutoCloseable {
         Log log = new Log(disk, options, result.logId(), new ArrayList<>(result.segments()), result.positions(),
                 result.damaged(), result.firstIndex(), result.anchorHash(), result.nextIndex(), result.tailHash(),
                 result.lastView(), result.nextSequence(), result.writePosition());
+        log.prepareSpare();
         return Optional.of(new LogRecovery(log, List.copyOf(result.findings())));
     }
 
@@ -314,25 +357,29 @@ public final class Log implements AutoCloseable {
     /**
      * Creates and preallocates a segment with zeros (a sparse file would make every write allocate,
      * and every fdatasync then also flush metadata), makes it durable and links it into the
-     * directory durably before any batch goes into it.
+     * directory durably before any batch goes into it. With a preparer, the zeros were written and
+     * synced ahead of time into the spare file: only its header block is written here before it is
+     * renamed into place, and the next spare is started.
      */
     private Segment createSegment(long number, long baseIndex, Hash baseHash) {
         String name = Segment.fileName(number);
+        SegmentHeader header = new SegmentHeader(logId, number, nextSequence, baseIndex, options.segmentBytes(),
+                baseHash);
         DiskFile file;
         try {
-            file = disk.create(name);
-            SegmentHeader header = new SegmentHeader(logId, number, nextSequence, baseIndex, options.segmentBytes(),
-                    baseHash);
-            ByteBuffer fill = ByteBuffer.allocateDirect(ZERO_FILL_BYTES + BLOCK).alignedSlice(BLOCK);
-            fill.put(header.encode(BLOCK));
-            for (long position = 0; position < options.segmentBytes(); position += ZERO_FILL_BYTES) {
-                int length = (int) Math.min(ZERO_FILL_BYTES, options.segmentBytes() - position);
-                file.write(position, fill.clear().limit(length));
-                if (position == 0) {
-                    fill.put(0, new byte[BLOCK]);
-                }
+            if (spare != null) {
+                DiskFile prepared = takeSpare();
+                prepared.write(0, ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).put(header.encode(BLOCK))
+                        .flip());
+                prepared.barrier();
+                prepared.close();
+                disk.rename(Segment.SPARE, name);
+                file = disk.open(name);
+            } else {
+                file = disk.create(name);
+                zeroFill(file, header.encode(BLOCK));
+                file.barrier();
             }
-            file.barrier();
             disk.syncDirectory();
         } catch (DiskFailure failure) {
             failed = true;
@@ -346,7 +393,21 @@ public final class Log implements AutoCloseable {
             lock.writeLock().unlock();
         }
         writePosition = BLOCK;
+        prepareSpare();
         return segment;
+    }
+
+    /** Writes the whole segment's extent: {@code firstBlock}, then zeros. */
+    private void zeroFill(DiskFile file, ByteBuffer firstBlock) {
+        ByteBuffer fill = ByteBuffer.allocateDirect(ZERO_FILL_BYTES + BLOCK).alignedSlice(BLOCK);
+        fill.put(firstBlock);
+        for (long position = 0; position < options.segmentBytes(); position += ZERO_FILL_BYTES) {
+            int length = (int) Math.min(ZERO_FILL_BYTES, options.segmentBytes() - position);
+            file.write(position, fill.clear().limit(length));
+            if (position == 0) {
+                fill.put(0, new byte[BLOCK]);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ truncation and repair
@@ -725,6 +786,12 @@ public final class Log implements AutoCloseable {
 
     @Override
     public void close() {
+        if (spare != null) {
+            // Not waited for: the spare is closed once ready and stays until the next log of this
+            // directory deletes it (the preparer runs one task at a time, so that log's comes after).
+            spare.thenAccept(DiskFile::close);
+            spare = null;
+        }
         lock.writeLock().lock();
         try {
             segments.forEach(segment -> segment.file.close());

@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Segment {
     static final String PREFIX = "log-";
     static final String SUFFIX = ".seg";
+    /** The next segment's file while it is zero-filled ahead of time: never read as part of the log. */
+    static final String SPARE = "log-spare.tmp";
 
     final long number;
     final DiskFile file;

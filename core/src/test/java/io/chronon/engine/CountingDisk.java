@@ -2,13 +2,16 @@ package io.chronon.engine;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A disk that counts the barriers issued on its files and directory. */
+/** A disk that counts the barriers issued on its files and directory, and the bytes each thread wrote to each file. */
 final class CountingDisk implements Disk {
     private final Disk inner;
     private final AtomicLong fileBarriers = new AtomicLong();
     private final AtomicLong directorySyncs = new AtomicLong();
+    private final Map<String, Long> bytesWritten = new ConcurrentHashMap<>();
 
     CountingDisk(Disk inner) {
         this.inner = inner;
@@ -20,6 +23,15 @@ final class CountingDisk implements Disk {
 
     long directorySyncs() {
         return directorySyncs.get();
+    }
+
+    /** The bytes the named thread wrote to the named file (under the name the file had when opened). */
+    long bytesWritten(String thread, String file) {
+        return bytesWritten.getOrDefault(thread + "/" + file, 0L);
+    }
+
+    void forgetWrites() {
+        bytesWritten.clear();
     }
 
     @Override
@@ -77,6 +89,8 @@ final class CountingDisk implements Disk {
 
         @Override
         public void write(long position, ByteBuffer source) {
+            bytesWritten.merge(Thread.currentThread().getName() + "/" + file.name(), (long) source.remaining(),
+                    Long::sum);
             file.write(position, source);
         }
 
