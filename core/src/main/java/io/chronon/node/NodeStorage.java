@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import io.chronon.engine.DataDirectory;
 import io.chronon.engine.Entry;
 import io.chronon.engine.EntryUnavailableException;
+import io.chronon.engine.Invariants;
 import io.chronon.engine.Log;
 import io.chronon.engine.ManifestState;
 import io.chronon.engine.Snapshot;
@@ -74,6 +75,10 @@ public final class NodeStorage {
             }
             case StorageWork.Snapshot snapshot -> {
                 StorageEvent.SnapshotSaved saved = takeSnapshot(snapshot.checkpoint());
+                yield node -> node.snapshotTaken(saved);
+            }
+            case StorageWork.Compaction compaction -> {
+                StorageEvent.SnapshotSaved saved = compactUnder(compaction.snapshotIndex());
                 yield node -> node.snapshotTaken(saved);
             }
             case StorageWork.ReplicaOutput(Output.InstallSnapshot install) -> {
@@ -202,6 +207,17 @@ public final class NodeStorage {
      * nothing is compacted. Returns what to give {@link Node#snapshotTaken}.
      */
     public StorageEvent.SnapshotSaved takeSnapshot(Executor.Checkpoint checkpoint) {
+        writeSnapshot(checkpoint);
+        return compactUnder(checkpoint.index());
+    }
+
+    /**
+     * Writes the checkpoint's snapshot durably. A driver may call it on a thread of its own while the
+     * log's work goes on (the checkpoint is immutable and the snapshot files are not the log's), as
+     * long as no other work on the snapshots (installing or receiving one, a compaction) runs
+     * meanwhile; then {@link StorageWork.Compaction} finishes the job in the storage queue.
+     */
+    public void writeSnapshot(Executor.Checkpoint checkpoint) {
         SnapshotMeta meta = new SnapshotMeta(data.manifest().state().clusterId(), application.snapshotSchemaVersion(),
                 checkpoint.index(), checkpoint.entryView(), checkpoint.entryHash(), checkpoint.entryTimestamp());
         try (SnapshotStore.Writer writer = data.snapshots().begin(meta)) {
@@ -211,7 +227,15 @@ public final class NodeStorage {
             throw new UncheckedIOException("writing snapshot " + checkpoint.index(), e);
         }
         halts.reached(HaltPoint.AFTER_SNAPSHOT_BEFORE_COMPACTION);
-        long index = checkpoint.index();
+    }
+
+    /**
+     * Deletes the snapshots and the log segments that the durable snapshot at {@code index} and the
+     * retained history no longer need.
+     */
+    public StorageEvent.SnapshotSaved compactUnder(long index) {
+        Invariants.check(data.snapshots().indices().contains(index), "compaction under snapshot %s, which is not"
+                + " durable here", index);
         long retainFrom = index - options.retainEntries();
         long root = -1;
         for (long held : data.snapshots().indices()) {

@@ -74,6 +74,12 @@ final class SimNode {
 
     /** The driver's own storage work: record the commit index in the manifest. */
     private boolean storageBusy;
+    /** The storage work being performed, or null. */
+    private StorageWork storageWork;
+    /** Snapshots asked for and not yet written, oldest first; as the production driver, written beside the queue. */
+    private final ArrayDeque<Executor.Checkpoint> snapshotsToWrite = new ArrayDeque<>();
+    /** From the start of a snapshot's write until its compaction is done. */
+    private boolean snapshotInFlight;
     private long lastCheckpointedCommit = -1;
     private final Map<Long, SimClient> calls = new HashMap<>();
     private String lastState = "";
@@ -105,6 +111,9 @@ final class SimNode {
         up = true;
         storageQueue.clear();
         storageBusy = false;
+        storageWork = null;
+        snapshotsToWrite.clear();
+        snapshotInFlight = false;
         calls.clear();
         disk = new FaultyDisk(medium, random.nextLong(), FaultModel.CRASH_ONLY);
         try {
@@ -314,8 +323,8 @@ final class SimNode {
                 }
                 case NodeOutput.Execute execute -> execute(execute);
                 case NodeOutput.TakeSnapshot take -> {
-                    storageQueue.add(new StorageWork.Snapshot(take.checkpoint()));
-                    pumpStorage();
+                    snapshotsToWrite.add(take.checkpoint());
+                    pumpSnapshots();
                 }
                 case NodeOutput.ReadReply reply -> {
                     SimClient client = calls.remove(reply.readId());
@@ -388,8 +397,13 @@ final class SimNode {
         if (storageBusy || storageQueue.isEmpty() || !up) {
             return;
         }
+        StorageWork work = storageQueue.peek();
+        if (snapshotInFlight && work.touchesSnapshots() && !(work instanceof StorageWork.Compaction)) {
+            return;
+        }
+        storageQueue.poll();
         storageBusy = true;
-        StorageWork work = storageQueue.poll();
+        storageWork = work;
         long self = incarnation;
         Consumer<Node> completion;
         try {
@@ -410,8 +424,39 @@ final class SimNode {
         }
         loop.after(latency, () -> whenRunning(self, () -> {
             storageBusy = false;
+            storageWork = null;
+            if (work instanceof StorageWork.Compaction) {
+                snapshotInFlight = false;
+            }
             completion.accept(node);
             process();
+            pumpStorage();
+            pumpSnapshots();
+        }));
+    }
+
+    /**
+     * Writes the next snapshot asked for beside the storage queue, as the production driver does on
+     * its snapshot thread: the log's work goes on meanwhile, and the compaction goes to the front of
+     * the queue once the write is done.
+     */
+    private void pumpSnapshots() {
+        if (!up || snapshotInFlight || snapshotsToWrite.isEmpty()
+                || storageWork != null && storageWork.touchesSnapshots()) {
+            return;
+        }
+        snapshotInFlight = true;
+        Executor.Checkpoint checkpoint = snapshotsToWrite.poll();
+        long self = incarnation;
+        try {
+            storage.writeSnapshot(checkpoint);
+        } catch (SimulatedCrash | DiskFailure crash) {
+            sim.trace(id, "crashed writing a snapshot: " + crash.getMessage());
+            crash();
+            return;
+        }
+        loop.after(200_000 + random.nextInt(2_000_000), () -> whenRunning(self, () -> {
+            storageQueue.addFirst(new StorageWork.Compaction(checkpoint.index()));
             pumpStorage();
         }));
     }

@@ -54,6 +54,11 @@ final class NodeDriver implements AutoCloseable {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Commit index recorded in the manifest after this many applied entries, to notice a lost tail on restart. */
     private static final long COMMIT_CHECKPOINT_EVERY = 64;
+    /**
+     * A storage item or a turn of the loop that takes longer is logged: every command waiting behind it
+     * waits as long (etcd warns the same way about slow fsyncs and applies).
+     */
+    private static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Node node;
     private final NodeStorage storage;
@@ -81,12 +86,20 @@ final class NodeDriver implements AutoCloseable {
     private long lastView = -1;
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final ExecutorService storageThread;
+    /** Writes snapshots beside the storage thread: a snapshot of a large state must not hold up the log. */
+    private final ExecutorService snapshotThread;
     private final ExecutorService effectThread;
     private final Thread loop;
     private final ArrayDeque<StorageWork> storageQueue = new ArrayDeque<>();
     private final Map<Long, CompletableFuture<NodeOutput.Answer>> commands = new HashMap<>();
     private final Map<Long, CompletableFuture<NodeOutput.ReadAnswer>> reads = new HashMap<>();
     private boolean storageBusy;
+    /** The storage work being performed, or null. */
+    private StorageWork storageWork;
+    /** Snapshots asked for and not yet written, oldest first. */
+    private final ArrayDeque<Executor.Checkpoint> snapshotsToWrite = new ArrayDeque<>();
+    /** From the start of a snapshot's write until its compaction is done. */
+    private boolean snapshotInFlight;
     private long nextCallId;
     private long lastCheckpointedCommit = -1;
     private volatile boolean running = true;
@@ -116,6 +129,7 @@ final class NodeDriver implements AutoCloseable {
         this.durableView = storage.data().manifest().state().view();
         this.storageThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("chronon-storage").factory());
         this.effectThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("chronon-effects").factory());
+        this.snapshotThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("chronon-snapshot").factory());
         publishState();
         this.loop = Thread.ofPlatform().name("chronon-loop").unstarted(this::run);
         loop.start();
@@ -243,8 +257,14 @@ final class NodeDriver implements AutoCloseable {
             while (running) {
                 Runnable task = inbox.poll(Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (task != null) {
+                    long started = System.nanoTime();
                     task.run();
                     process();
+                    long took = System.nanoTime() - started;
+                    if (took > SLOW_NANOS) {
+                        LOG.warnf("the replica's loop spent %d ms on one task: commands waited as long (a GC"
+                                + " pause counts too)", TimeUnit.NANOSECONDS.toMillis(took));
+                    }
                 }
                 // Every elapsed tick is delivered, also after a pause: leases count on ticks keeping pace.
                 while (System.nanoTime() >= nextTick) {
@@ -286,7 +306,10 @@ final class NodeDriver implements AutoCloseable {
             switch (output) {
                 case NodeOutput.Send send -> network.send(send.to(), send.message());
                 case NodeOutput.Storage work -> queueStorage(new StorageWork.ReplicaOutput(work.storage()));
-                case NodeOutput.TakeSnapshot take -> queueStorage(new StorageWork.Snapshot(take.checkpoint()));
+                case NodeOutput.TakeSnapshot take -> {
+                    snapshotsToWrite.add(take.checkpoint());
+                    pumpSnapshots();
+                }
                 case NodeOutput.Reply reply -> {
                     CompletableFuture<NodeOutput.Answer> call = commands.remove(reply.requestId());
                     if (call != null) {
@@ -347,15 +370,25 @@ final class NodeDriver implements AutoCloseable {
         if (storageBusy || storageQueue.isEmpty()) {
             return;
         }
+        StorageWork work = storageQueue.peek();
+        if (snapshotInFlight && work.touchesSnapshots() && !(work instanceof StorageWork.Compaction)) {
+            return; // resumed when the snapshot's compaction is done
+        }
+        storageQueue.poll();
         storageBusy = true;
-        StorageWork work = storageQueue.poll();
+        storageWork = work;
         storageThread.execute(() -> {
             Consumer<Node> completion;
             try {
                 long started = System.nanoTime();
                 completion = storage.perform(work);
+                long took = System.nanoTime() - started;
                 if (work instanceof StorageWork.ReplicaOutput(Output.Persist persist)) {
-                    metrics.barrier(persist.entries().size(), System.nanoTime() - started);
+                    metrics.barrier(persist.entries().size(), took);
+                }
+                if (took > SLOW_NANOS) {
+                    LOG.warnf("storage work took %d ms (%s): the log's writes waited as long",
+                            TimeUnit.NANOSECONDS.toMillis(took), describe(work));
                 }
                 durableView = storage.data().manifest().state().view();
             } catch (Throwable e) {
@@ -364,10 +397,56 @@ final class NodeDriver implements AutoCloseable {
             }
             inbox.add(() -> {
                 storageBusy = false;
+                storageWork = null;
+                if (work instanceof StorageWork.Compaction) {
+                    snapshotInFlight = false;
+                }
                 completion.accept(node);
+                pumpStorage();
+                pumpSnapshots();
+            });
+        });
+    }
+
+    /**
+     * Starts writing the next snapshot asked for on the snapshot thread, unless one is in flight or
+     * the storage thread is working on the snapshots. Its compaction then goes to the front of the
+     * storage queue: it only removes what lies far below the log's tail, so it need not wait for the
+     * writes queued meanwhile.
+     */
+    private void pumpSnapshots() {
+        if (snapshotInFlight || snapshotsToWrite.isEmpty() || storageWork != null && storageWork.touchesSnapshots()) {
+            return;
+        }
+        snapshotInFlight = true;
+        Executor.Checkpoint checkpoint = snapshotsToWrite.poll();
+        snapshotThread.execute(() -> {
+            long started = System.nanoTime();
+            try {
+                storage.writeSnapshot(checkpoint);
+            } catch (Throwable e) {
+                inbox.add(() -> crashed(e));
+                return;
+            }
+            LOG.debugf("snapshot at index %d written in %d ms", checkpoint.index(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            inbox.add(() -> {
+                storageQueue.addFirst(new StorageWork.Compaction(checkpoint.index()));
                 pumpStorage();
             });
         });
+    }
+
+    private static String describe(StorageWork work) {
+        return switch (work) {
+            case StorageWork.ReplicaOutput(Output.Persist persist) -> "persisting " + persist.entries().size()
+                    + " entries from index " + persist.entries().getFirst().index();
+            case StorageWork.ReplicaOutput(Output output) -> output.getClass().getSimpleName();
+            case StorageWork.Snapshot snapshot -> "snapshot at index " + snapshot.checkpoint().index();
+            case StorageWork.Compaction compaction -> "compaction under the snapshot at index "
+                    + compaction.snapshotIndex();
+            case StorageWork.RecordCommit commit -> "recording commit " + commit.commit();
+        };
     }
 
     // ---------------------------------------------------------------- effects
@@ -443,9 +522,11 @@ final class NodeDriver implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         storageThread.shutdown();
+        snapshotThread.shutdown();
         effectThread.shutdown();
         try {
             storageThread.awaitTermination(30, TimeUnit.SECONDS);
+            snapshotThread.awaitTermination(30, TimeUnit.SECONDS);
             effectThread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
