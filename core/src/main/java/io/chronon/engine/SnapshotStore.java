@@ -208,12 +208,20 @@ public final class SnapshotStore {
         }
     }
 
+    /**
+     * Bytes of a snapshot written between two barriers of its temporary file. Without them a large
+     * snapshot leaves its whole body dirty in the page cache until the commit, and that one flush
+     * holds the device (and, on ext4, the journal) long enough to stall the log's own fsyncs.
+     */
+    static final long SYNC_EVERY_BYTES = 8L << 20;
+
     /** Streams one snapshot's body into a temporary file; {@link #commit()} makes it a snapshot. */
     public final class Writer implements AutoCloseable {
         private final SnapshotMeta meta;
         private final DiskFile file;
         private final MessageDigest digest = Hash.newDigest();
         private long length;
+        private long synced;
         private boolean committed;
         private boolean abandoned;
 
@@ -237,6 +245,10 @@ public final class SnapshotStore {
             length += data.remaining();
             digest.update(data.duplicate());
             file.write(position, data);
+            if (length - synced >= SYNC_EVERY_BYTES) {
+                file.barrier();
+                synced = length;
+            }
         }
 
         /** The body as a stream: what is written to it is {@link #write written} here, unbuffered. */

@@ -119,6 +119,18 @@ class LogSegmentPreparationTest {
     }
 
     @Test
+    void aLargeSpareIsSyncedInStepsWhileItIsFilled() {
+        CountingDisk disk = new CountingDisk(new MemoryDisk());
+        ManualPreparer preparer = new ManualPreparer();
+        LogOptions large = new LogOptions(32L << 20, 1 << 20, 4 * 1024).preparingSegmentsOn(preparer);
+        Log.create(disk, large, LOG_ID);
+        long before = disk.fileBarriers();
+        preparer.runAll();
+        assertEquals(4, disk.fileBarriers() - before, "32 MiB synced after each 8 MiB, the last one at the end");
+        assertEquals(32L << 20, disk.open(Segment.SPARE).size());
+    }
+
+    @Test
     void aSpareLeftByAnEarlierProcessIsReplacedNotRead() {
         MemoryDisk disk = new MemoryDisk();
         ManualPreparer preparer = new ManualPreparer();

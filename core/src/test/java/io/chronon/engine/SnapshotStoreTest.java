@@ -41,6 +41,23 @@ class SnapshotStoreTest {
     }
 
     @Test
+    void aLargeBodyIsSyncedAsItIsWrittenNotAllAtTheCommit() {
+        CountingDisk disk = new CountingDisk(new MemoryDisk());
+        SnapshotStore store = new SnapshotStore(disk);
+        byte[] piece = body(9, 1 << 20);
+        try (SnapshotStore.Writer writer = store.begin(meta(9))) {
+            for (int i = 0; i < 20; i++) {
+                writer.write(ByteBuffer.wrap(piece));
+            }
+            assertEquals(20 / (SnapshotStore.SYNC_EVERY_BYTES >> 20), disk.fileBarriers(),
+                    "a barrier after each 8 MiB written");
+            writer.commit();
+        }
+        assertEquals(3, disk.fileBarriers(), "and the commit's own");
+        assertEquals(20L << 20, store.read(9).body().length);
+    }
+
+    @Test
     void aBodyCanBeStreamedInPieces() {
         SnapshotStore store = new SnapshotStore(new MemoryDisk());
         byte[] body = body(7, 5000);
