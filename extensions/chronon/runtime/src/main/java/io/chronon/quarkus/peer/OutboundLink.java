@@ -27,12 +27,17 @@ import org.jboss.logging.Logger;
  * the peer keeps up. When the link breaks it reconnects with jittered exponential backoff, resolving
  * the peer's name again each time (a restarted pod may have a new address). Messages are best effort,
  * as the protocol expects: while the link is down, or its queue is full, they are dropped and counted.
+ * A stream that stays blocked by flow control for {@link #STALL_MILLIS} is given up and dialled
+ * again: a peer that stops reading without closing (seen once after a long SIGSTOP) must not keep
+ * this replica's messages from it for ever.
  */
 final class OutboundLink implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OutboundLink.class);
     private static final long FIRST_BACKOFF_MILLIS = 50;
     private static final long MAX_BACKOFF_MILLIS = 2_000;
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 5_000;
+    /** How long a stream may stay blocked by flow control before it is given up. */
+    static final long STALL_MILLIS = 5_000;
     /** A batch is sent once it holds this much, or when the queue runs dry. */
     private static final int BATCH_BYTES = 1024 * 1024;
     /** Queued bytes beyond which new messages are dropped: the peer or the network cannot keep up. */
@@ -183,7 +188,10 @@ final class OutboundLink implements AutoCloseable {
                 batch.add(next);
                 bytes += next.length;
             }
-            awaitReady(call, closed);
+            if (!awaitReady(call, closed)) {
+                call.cancel("the peer read nothing for " + STALL_MILLIS + " ms", null);
+                return "the peer read nothing for " + STALL_MILLIS + " ms";
+            }
             if (closed.isDone()) {
                 break;
             }
@@ -198,14 +206,22 @@ final class OutboundLink implements AutoCloseable {
         return describe(closed.join());
     }
 
-    /** Backpressure: wait until gRPC's flow control lets more bytes out. */
-    private void awaitReady(ClientCall<byte[], byte[]> call, CompletableFuture<Status> closed)
+    /**
+     * Backpressure: waits until gRPC's flow control lets more bytes out, the call ends or the link
+     * closes; false if that took longer than {@link #STALL_MILLIS}.
+     */
+    private boolean awaitReady(ClientCall<byte[], byte[]> call, CompletableFuture<Status> closed)
             throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
         synchronized (readiness) {
             while (running && !call.isReady() && !closed.isDone()) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
                 readiness.wait(100);
             }
         }
+        return true;
     }
 
     private void signalReadiness() {
