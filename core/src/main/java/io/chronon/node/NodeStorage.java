@@ -212,10 +212,11 @@ public final class NodeStorage {
     }
 
     /**
-     * Writes the checkpoint's snapshot durably. A driver may call it on a thread of its own while the
-     * log's work goes on (the checkpoint is immutable and the snapshot files are not the log's), as
-     * long as no other work on the snapshots (installing or receiving one, a compaction) runs
-     * meanwhile; then {@link StorageWork.Compaction} finishes the job in the storage queue.
+     * Writes the checkpoint's snapshot durably, then deletes the snapshots below the root of the
+     * retained history it leaves. A driver may call it on a thread of its own while the log's work
+     * goes on (the checkpoint is immutable and the snapshot files are not the log's), as long as no
+     * other work on the snapshots (installing or receiving one, a compaction) runs meanwhile; then
+     * {@link StorageWork.Compaction} finishes the job in the storage queue.
      */
     public void writeSnapshot(Executor.Checkpoint checkpoint) {
         SnapshotMeta meta = new SnapshotMeta(data.manifest().state().clusterId(), application.snapshotSchemaVersion(),
@@ -227,15 +228,32 @@ public final class NodeStorage {
             throw new UncheckedIOException("writing snapshot " + checkpoint.index(), e);
         }
         halts.reached(HaltPoint.AFTER_SNAPSHOT_BEFORE_COMPACTION);
+        long root = retainedRoot(checkpoint.index());
+        if (root >= 0) {
+            data.snapshots().deleteBefore(root);
+        }
     }
 
     /**
-     * Deletes the snapshots and the log segments that the durable snapshot at {@code index} and the
-     * retained history no longer need.
+     * Compacts the log under the root of the retained history that the durable snapshot at
+     * {@code index} leaves (the snapshots below it went with {@link #writeSnapshot}).
      */
     public StorageEvent.SnapshotSaved compactUnder(long index) {
         Invariants.check(data.snapshots().indices().contains(index), "compaction under snapshot %s, which is not"
                 + " durable here", index);
+        long root = retainedRoot(index);
+        Log log = data.log();
+        if (root >= 0 && root >= log.firstIndex()) {
+            log.compactThrough(root);
+        }
+        return new StorageEvent.SnapshotSaved(data.snapshots().info(index), data.log().firstIndex());
+    }
+
+    /**
+     * The newest snapshot older than {@code index} at or below the start of the history retained
+     * under it: what time travel starts from once the snapshot at {@code index} exists; -1 if none.
+     */
+    private long retainedRoot(long index) {
         long retainFrom = index - options.retainEntries();
         long root = -1;
         for (long held : data.snapshots().indices()) {
@@ -243,14 +261,7 @@ public final class NodeStorage {
                 root = held;
             }
         }
-        if (root >= 0) {
-            data.snapshots().deleteBefore(root);
-            Log log = data.log();
-            if (root >= log.firstIndex()) {
-                log.compactThrough(root);
-            }
-        }
-        return new StorageEvent.SnapshotSaved(data.snapshots().info(index), data.log().firstIndex());
+        return root;
     }
 
     /** Records in the manifest that entries through {@code commit} are committed (never beyond the durable log). */
