@@ -38,8 +38,12 @@ final class OutboundLink implements AutoCloseable {
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 5_000;
     /** How long a stream may stay blocked by flow control before it is given up. */
     static final long STALL_MILLIS = 5_000;
-    /** A batch is sent once it holds this much, or when the queue runs dry. */
-    private static final int BATCH_BYTES = 1024 * 1024;
+    /**
+     * A batch is sent once it holds this much, or when the queue runs dry. Kept under half a G1
+     * region (512 KiB with a 2 GiB heap): a larger batch is a humongous array on both ends, and a
+     * backup receiving them under load went through a young collection every second.
+     */
+    private static final int BATCH_BYTES = 256 * 1024;
     /** Queued bytes beyond which new messages are dropped: the peer or the network cannot keep up. */
     private static final long QUEUE_LIMIT_BYTES = 64L * 1024 * 1024;
 
