@@ -1,9 +1,12 @@
 package io.chronon.bench.cluster;
 
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.chronon.grpc.v1.ChrononGrpc;
 import io.chronon.grpc.v1.SubmitReply;
@@ -25,6 +28,9 @@ final class ChrononConnection implements KvConnection {
     private final ManagedChannel channel;
     private final ChrononGrpc.ChrononStub stub;
     private final boolean sessions;
+    /** The log index of every acknowledged command, to check that none shares one. */
+    private final Set<Long> acknowledgedIndices = ConcurrentHashMap.newKeySet();
+    private final LongAdder withoutOwnIndex = new LongAdder();
 
     ChrononConnection(int port, boolean sessions) {
         // Answers are handled on the transport's threads: the handler only records and sends the next request.
@@ -36,6 +42,18 @@ final class ChrononConnection implements KvConnection {
     @Override
     public Lane newLane() {
         return new ChrononLane(sessions ? UUID.randomUUID().toString() : "");
+    }
+
+    @Override
+    public long acknowledgementsWithoutOwnIndex() {
+        return withoutOwnIndex.sum();
+    }
+
+    /** Notes an acknowledged command's index: a second acknowledgement of the same index had no entry of its own. */
+    private void acknowledged(SubmitReply reply) {
+        if (!reply.hasIndex() || !acknowledgedIndices.add(reply.getIndex())) {
+            withoutOwnIndex.increment();
+        }
     }
 
     static String putCommand(String key) {
@@ -83,6 +101,7 @@ final class ChrononConnection implements KvConnection {
                 @Override
                 public void onNext(SubmitReply reply) {
                     if (reply.getStatus() == OK) {
+                        acknowledged(reply);
                         done.complete(null);
                     } else {
                         done.completeExceptionally(refused(reply));
@@ -138,7 +157,9 @@ final class ChrononConnection implements KvConnection {
             if (reply.getCorrelation() < firstOfBatch) {
                 return;
             }
-            if (reply.getStatus() != OK && failure == null) {
+            if (reply.getStatus() == OK) {
+                acknowledged(reply);
+            } else if (failure == null) {
                 failure = refused(reply);
             }
             if (--unanswered == 0) {

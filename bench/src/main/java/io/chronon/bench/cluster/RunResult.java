@@ -37,7 +37,7 @@ record RunResult(String system, Workload workload, int repetition, String loadAv
         Latency none = new Latency(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         return new RunResult(system, workload, repetition, TimedRun.loadAverage(), new WarmUp.Result(0, false, List.of()),
                 1, new Tally.Counts(0, 0, 0, 0), none, 0, 0, Double.NaN, new ServerCounters(0, 0, -1, -1, 0, 0, ""),
-                Double.NaN, new GcPauses(0, 0, Double.NaN, "not measured"), new Honesty(0, 0, 0, "-", ""), 0, 0, List.of(),
+                Double.NaN, new GcPauses(0, 0, Double.NaN, "not measured"), new Honesty(0, 0, 0, "-", "", -1), 0, 0, List.of(),
                 failure);
     }
 
@@ -73,15 +73,21 @@ record RunResult(String system, Workload workload, int repetition, String loadAv
      *
      * @param unit     what is counted (the system's own unit, see {@link SystemUnderTest#committedUnit})
      * @param replicas what the replicas reported at the start and the end, shown when the check fails
+     * @param withoutOwnIndex acknowledged commands whose reply named an index another acknowledgement
+     *                        already had, or none (-1: the system's replies name no index)
      */
-    record Honesty(long acknowledged, long unknown, long committed, String unit, String replicas) {
+    record Honesty(long acknowledged, long unknown, long committed, String unit, String replicas,
+                   long withoutOwnIndex) {
         boolean holds() {
-            return committed >= acknowledged && committed <= acknowledged + unknown;
+            return committed >= acknowledged && committed <= acknowledged + unknown && withoutOwnIndex <= 0;
         }
 
         String verdict() {
             return (holds() ? "ok" : "MISMATCH") + ": " + acknowledged + " acknowledged, " + committed + " committed"
                     + (unknown > 0 ? ", " + unknown + " unknown" : "") + " (" + unit + ")"
+                    + (withoutOwnIndex == 0 ? ", each acknowledged at an index of its own" : "")
+                    + (withoutOwnIndex > 0 ? "; " + withoutOwnIndex + " acknowledged at an index already acknowledged"
+                            + " or at none" : "")
                     + (holds() ? "" : "; replicas " + replicas);
         }
     }

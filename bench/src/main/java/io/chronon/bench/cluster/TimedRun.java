@@ -79,14 +79,14 @@ final class TimedRun {
         ServerCounters atStart = system.counters();
         Load load = Load.start(workload, connection, tally, options.requestTimeout());
         try {
-            return measure(system, workload, repetition, tally, atStart, load);
+            return measure(system, connection, workload, repetition, tally, atStart, load);
         } finally {
             load.stopAndDrain(DRAIN);
         }
     }
 
-    private RunResult measure(SystemUnderTest system, Workload workload, int repetition, Tally tally,
-                              ServerCounters atStart, Load load) throws InterruptedException {
+    private RunResult measure(SystemUnderTest system, KvConnection connection, Workload workload, int repetition,
+                              Tally tally, ServerCounters atStart, Load load) throws InterruptedException {
         WarmUp.Result warmUp = WarmUp.await(tally, options.warmupMin(), options.warmupMax(), options.warmupTolerance());
 
         tally.latenciesSinceLastCall();
@@ -116,7 +116,7 @@ final class TimedRun {
         ServerCounters wholeRun = atEnd.minus(atStart);
         RunResult.Honesty honesty = new RunResult.Honesty(total.requests() * unitsPerRequest,
                 (total.unknownOutcomes() + drained.unanswered()) * unitsPerRequest, wholeRun.committed(),
-                system.committedUnit(), wholeRun.replicas());
+                system.committedUnit(), wholeRun.replicas(), connection.acknowledgementsWithoutOwnIndex());
         return new RunResult(system.name(), workload, repetition, loadAverage(), warmUp, seconds, window,
                 RunResult.Latency.of(latencies), serverCpu / 1e9, generatorCpu / 1e9,
                 Math.max(0, machineBusy - serverCpu - generatorCpu) / 1e9 / seconds, serverWindow,
