@@ -60,7 +60,7 @@ class KafkaClusterIT {
     }
 
     private void assertEachTransferOnce(List<Long> transfers) throws InterruptedException {
-        Set<String> expected = LocalCluster.transferEffectIds(cluster.clusterId(cluster.awaitPrimary()), transfers);
+        Set<String> expected = LocalCluster.transferEffectIds(cluster.awaitClusterId(), transfers);
         List<String> seen = committedEffectIds();
         assertEquals(expected, new HashSet<>(seen), "the read-committed consumer sees the committed transfers");
         assertEquals(expected.size(), seen.size(), "each once: " + seen);

@@ -286,6 +286,24 @@ final class LocalCluster implements AutoCloseable {
         return cluster.find() ? cluster.group(1) : null;
     }
 
+    /**
+     * The cluster id, from the first node that reports one: in the halt tests nodes stop and restart
+     * while the test runs, so the primary found a moment ago may not answer now.
+     */
+    String awaitClusterId() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            for (int node = 0; node < nodes.size(); node++) {
+                String cluster = clusterId(node);
+                if (cluster != null) {
+                    return cluster;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "no node reported its cluster id within 60 s");
+            Thread.sleep(100);
+        }
+    }
+
     /** The ids of the bank's {@code transfers} effects (ordinal 1 of each transfer) of the given entries. */
     static Set<String> transferEffectIds(String cluster, List<Long> transfers) {
         Set<String> ids = new HashSet<>();

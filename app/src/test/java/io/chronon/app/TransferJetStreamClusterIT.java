@@ -79,7 +79,7 @@ class TransferJetStreamClusterIT {
         assertTrue(failures.isEmpty(), () -> "unexpected: " + failures.peek());
         assertTrue(!restarter.halted().isEmpty(), "a primary halted after JetStream acknowledged a message");
 
-        Set<String> expected = LocalCluster.transferEffectIds(cluster.clusterId(cluster.awaitPrimary()), transfers);
+        Set<String> expected = LocalCluster.transferEffectIds(cluster.awaitClusterId(), transfers);
         long stored = streams.getStreamInfo(stream).getStreamState().getMsgCount();
         List<String> ids = new ArrayList<>();
         for (long sequence = 1; sequence <= stored; sequence++) {

@@ -71,7 +71,7 @@ class TransferMessagesClusterIT {
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         LocalCluster.HaltRestarter restarter = cluster.restartHaltedNodes(failures);
         List<Long> transfers = cluster.depositThenTransfer("rabbit-a", "rabbit-b", 15);
-        Set<String> expected = LocalCluster.transferEffectIds(cluster.clusterId(cluster.awaitPrimary()), transfers);
+        Set<String> expected = LocalCluster.transferEffectIds(cluster.awaitClusterId(), transfers);
 
         List<String> received = new ArrayList<>();
         awaitTrue(() -> {

@@ -73,10 +73,6 @@ public final class NodeStorage {
                 recordCommit(record.commit());
                 yield node -> { };
             }
-            case StorageWork.Snapshot snapshot -> {
-                StorageEvent.SnapshotSaved saved = takeSnapshot(snapshot.checkpoint());
-                yield node -> node.snapshotTaken(saved);
-            }
             case StorageWork.Compaction compaction -> {
                 StorageEvent.SnapshotSaved saved = compactUnder(compaction.snapshotIndex());
                 yield node -> node.snapshotTaken(saved);

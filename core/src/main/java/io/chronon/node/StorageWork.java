@@ -1,11 +1,10 @@
 package io.chronon.node;
 
-import io.chronon.kernel.Executor;
 import io.chronon.vsr.Output;
 
 /**
  * Storage work a driver hands to {@link NodeStorage#perform(StorageWork)}, one item at a time, in
- * the order the node produced it.
+ * the order the node produced it; a {@link Compaction} may go ahead of the rest.
  */
 public sealed interface StorageWork {
 
@@ -19,7 +18,6 @@ public sealed interface StorageWork {
             case ReplicaOutput(Output.WriteSnapshotChunk write) -> true;
             case ReplicaOutput(Output.LoadSnapshotChunk load) -> true;
             case ReplicaOutput output -> false;
-            case Snapshot snapshot -> true;
             case Compaction compaction -> true;
             case RecordCommit record -> false;
         };
@@ -28,12 +26,9 @@ public sealed interface StorageWork {
     /** One of the replica's storage outputs ({@link NodeOutput.Storage}). */
     record ReplicaOutput(Output output) implements StorageWork {}
 
-    /** A snapshot to write, then the compaction under it ({@link NodeOutput.TakeSnapshot}). */
-    record Snapshot(Executor.Checkpoint checkpoint) implements StorageWork {}
-
     /**
-     * The compaction under a snapshot that a driver wrote with {@link NodeStorage#writeSnapshot} beside
-     * this queue, so that the log's writes did not wait for it.
+     * The compaction under a snapshot ({@link NodeOutput.TakeSnapshot}) that the driver wrote with
+     * {@link NodeStorage#writeSnapshot} beside this queue, so that the log's writes did not wait for it.
      */
     record Compaction(long snapshotIndex) implements StorageWork {}
 

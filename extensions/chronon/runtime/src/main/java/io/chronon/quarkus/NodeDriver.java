@@ -451,7 +451,6 @@ final class NodeDriver implements AutoCloseable {
             case StorageWork.ReplicaOutput(Output.Persist persist) -> "persisting " + persist.entries().size()
                     + " entries from index " + persist.entries().getFirst().index();
             case StorageWork.ReplicaOutput(Output output) -> output.getClass().getSimpleName();
-            case StorageWork.Snapshot snapshot -> "snapshot at index " + snapshot.checkpoint().index();
             case StorageWork.Compaction compaction -> "compaction under the snapshot at index "
                     + compaction.snapshotIndex();
             case StorageWork.RecordCommit commit -> "recording commit " + commit.commit();
