@@ -308,6 +308,9 @@ final class NodeDriver implements AutoCloseable {
     private void process() {
         List<NodeOutput> outputs = node.drainOutputs();
         List<Executor.Result> applied = node.drainApplied();
+        // Published before any reply below leaves: a client told "committed at N" must never read an
+        // older commit index in the status afterwards.
+        publishState();
         tracing.observe(outputs, applied);
         for (NodeOutput output : outputs) {
             switch (output) {
@@ -346,7 +349,6 @@ final class NodeDriver implements AutoCloseable {
             lastCommitCheckpointAt = System.nanoTime();
             queueStorage(new StorageWork.RecordCommit(appliedIndex));
         }
-        publishState();
     }
 
     private void countOutbox() {
