@@ -7,12 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -167,7 +174,7 @@ class HelmChartTest {
     }
 
     @Test
-    void aReplicaCountThatIsNotOddIsRefusedNamingReplicaCount() {
+    void aReplicaCountOtherThanOneThreeFiveOrSevenIsRefusedNamingReplicaCount() {
         for (String count : List.of("4", "2", "0", "9")) {
             Helm.Run refused = Helm.template(RELEASE, "replicaCount=" + count);
             assertNotEquals(0, refused.exit(), "replicaCount=" + count + " rendered");
@@ -176,6 +183,24 @@ class HelmChartTest {
         StatefulSet five = render("replicaCount=5").one(StatefulSet.class, "chronon");
         assertEquals(5, five.getSpec().getReplicas());
         assertEquals("5", value(node(five), "CHRONON_REPLICAS"));
+    }
+
+    @Test
+    void aDisruptionBudgetAboveAMinorityIsRefusedNamingIt() {
+        Map<String, String> refused = Map.of("3", "2", "5", "3", "1", "2");
+        refused.forEach((replicas, budget) -> {
+            Helm.Run run = Helm.template(RELEASE, "replicaCount=" + replicas,
+                    "podDisruptionBudget.maxUnavailable=" + budget);
+            assertNotEquals(0, run.exit(), replicas + " replicas, " + budget + " unavailable rendered");
+            assertTrue(run.err().contains("podDisruptionBudget.maxUnavailable=" + budget), run.err());
+        });
+        Helm.Run beyondAnyMinority = Helm.template(RELEASE, "replicaCount=7", "podDisruptionBudget.maxUnavailable=4");
+        assertNotEquals(0, beyondAnyMinority.exit());
+        assertTrue(beyondAnyMinority.err().contains("schema"), beyondAnyMinority.err());
+        Map<String, Integer> allowed = Map.of("1", 1, "3", 1, "5", 2, "7", 3);
+        allowed.forEach((replicas, budget) -> assertEquals(budget, render("replicaCount=" + replicas,
+                "podDisruptionBudget.maxUnavailable=" + budget).only(PodDisruptionBudget.class).getSpec()
+                .getMaxUnavailable().getIntVal()));
     }
 
     @Test
@@ -232,9 +257,117 @@ class HelmChartTest {
     }
 
     @Test
+    void natsMqttAndAmqpReachTheNodeOnlyWhenConfiguredAndARouteWithoutThemIsRefused() {
+        Map<String, String> needs = Map.of("transfers-nats", "nats.servers", "transfers-mqtt", "mqtt.host",
+                "transfers-amqp", "amqp.host");
+        needs.forEach((sink, value) -> {
+            Helm.Run refused = Helm.template(RELEASE, "effects.transfers=" + sink);
+            assertNotEquals(0, refused.exit(), sink + " rendered without " + value);
+            assertTrue(refused.err().contains(value), refused.err());
+        });
+
+        Container nats = node(render("effects.transfers=transfers-nats",
+                "nats.servers=nats://nats-0:4222\\,nats://nats-1:4222", "nats.username=chronon",
+                "nats.existingSecret=nats-credentials", "nats.passwordKey=secret").one(StatefulSet.class, "chronon"));
+        assertEquals("transfers-nats", value(nats, "CHRONON_EFFECTS__TRANSFERS__SINK"));
+        assertEquals("nats://nats-0:4222,nats://nats-1:4222", value(nats, "QUARKUS_MESSAGING_NATS_CONNECTION_SERVERS"));
+        assertEquals("chronon", value(nats, "QUARKUS_MESSAGING_NATS_CONNECTION_USERNAME"));
+        assertSecret(nats, "QUARKUS_MESSAGING_NATS_CONNECTION_PASSWORD", "nats-credentials", "secret");
+
+        Container mqtt = node(render("effects.transfers=transfers-mqtt", "mqtt.host=mosquitto", "mqtt.port=8883",
+                "mqtt.topic=bank/transfers").one(StatefulSet.class, "chronon"));
+        assertEquals("transfers-mqtt", value(mqtt, "CHRONON_EFFECTS__TRANSFERS__SINK"));
+        assertEquals("mosquitto", value(mqtt, "BANK_MQTT_HOST"));
+        assertEquals("8883", value(mqtt, "BANK_MQTT_PORT"));
+        assertEquals("bank/transfers", value(mqtt, "BANK_MQTT_TOPIC"));
+
+        Container amqp = node(render("effects.transfers=transfers-amqp", "amqp.host=artemis", "amqp.username=chronon",
+                "amqp.existingSecret=artemis-credentials").one(StatefulSet.class, "chronon"));
+        assertEquals("transfers-amqp", value(amqp, "CHRONON_EFFECTS__TRANSFERS__SINK"));
+        assertEquals("artemis", value(amqp, "BANK_AMQP_HOST"));
+        assertEquals("5672", value(amqp, "BANK_AMQP_PORT"));
+        assertEquals("chronon.transfers", value(amqp, "BANK_AMQP_ADDRESS"));
+        assertEquals("chronon", value(amqp, "BANK_AMQP_USERNAME"));
+        assertSecret(amqp, "BANK_AMQP_PASSWORD", "artemis-credentials", "password");
+        assertNull(env(amqp).get("BANK_MQTT_HOST"), "MQTT is not configured");
+
+        Set<String> defaults = env(node(render().one(StatefulSet.class, "chronon"))).keySet();
+        for (String variable : List.of("QUARKUS_MESSAGING_NATS_CONNECTION_SERVERS",
+                "QUARKUS_MESSAGING_NATS_CONNECTION_PASSWORD", "BANK_MQTT_HOST", "BANK_AMQP_HOST",
+                "BANK_AMQP_PASSWORD")) {
+            assertFalse(defaults.contains(variable), variable + " rendered without its system configured");
+        }
+        Set<String> withoutCredentials = env(node(render("nats.servers=nats://nats:4222", "amqp.host=artemis")
+                .one(StatefulSet.class, "chronon"))).keySet();
+        for (String variable : List.of("QUARKUS_MESSAGING_NATS_CONNECTION_USERNAME",
+                "QUARKUS_MESSAGING_NATS_CONNECTION_PASSWORD", "BANK_AMQP_USERNAME", "BANK_AMQP_PASSWORD")) {
+            assertFalse(withoutCredentials.contains(variable), variable + " rendered without a value");
+        }
+    }
+
+    private static void assertSecret(Container container, String variable, String secret, String key) {
+        EnvVar reference = env(container).get(variable);
+        assertNotNull(reference, "no " + variable);
+        assertNull(reference.getValue(), variable + " must come from the Secret, not the values");
+        assertEquals(secret, reference.getValueFrom().getSecretKeyRef().getName());
+        assertEquals(key, reference.getValueFrom().getSecretKeyRef().getKey());
+    }
+
+    @Test
+    void theNodeKeepsTheImagesJvmOptionsAndAddsJavaOptionsAfterThem() throws IOException {
+        Matcher declared = Pattern.compile("(?m)^ENV JAVA_OPTS_APPEND=\"([^\"]*)\"$")
+                .matcher(Files.readString(Helm.REPOSITORY.resolve("app/src/main/docker/Dockerfile.jvm")));
+        assertTrue(declared.find(), "Dockerfile.jvm sets no JAVA_OPTS_APPEND");
+        String image = declared.group(1);
+        assertTrue(image.contains("-Djava.util.logging.manager=org.jboss.logmanager.LogManager"), image);
+        assertEquals(image, value(node(render().one(StatefulSet.class, "chronon")), "JAVA_OPTS_APPEND"),
+                "the container's JAVA_OPTS_APPEND replaces the image's: by default it is the image's");
+        String added = value(node(render("javaOptions=-XX:MaxRAMPercentage=50 -Xss1m").one(StatefulSet.class,
+                "chronon")), "JAVA_OPTS_APPEND");
+        assertEquals(image + " -XX:MaxRAMPercentage=50 -Xss1m", added,
+                "the image's options kept, javaOptions after them so that they override");
+    }
+
+    @Test
+    void everyValueCarriesAComment() throws IOException {
+        Pattern key = Pattern.compile("^( *)([A-Za-z][A-Za-z0-9]*):");
+        Set<String> undocumented = new LinkedHashSet<>();
+        Deque<DocumentedKey> parents = new ArrayDeque<>();
+        boolean commentAbove = false;
+        for (String line : Files.readAllLines(Helm.CHART.resolve("values.yaml"))) {
+            if (line.strip().startsWith("#")) {
+                commentAbove = true;
+                continue;
+            }
+            Matcher match = key.matcher(line);
+            if (match.find()) {
+                int indent = match.group(1).length();
+                while (!parents.isEmpty() && parents.peek().indent() >= indent) {
+                    parents.pop();
+                }
+                String parent = parents.isEmpty() ? "" : parents.peek().path();
+                // A key holding keys is a group, not a value: its keys are checked instead.
+                undocumented.remove(parent);
+                String path = parent.isEmpty() ? match.group(2) : parent + "." + match.group(2);
+                boolean documented = commentAbove || !parents.isEmpty() && parents.peek().documented();
+                if (!documented) {
+                    undocumented.add(path);
+                }
+                parents.push(new DocumentedKey(indent, path, documented));
+            }
+            commentAbove = false;
+        }
+        assertEquals(Set.of(), undocumented, "values of values.yaml without a comment on them or on a value"
+                + " holding them");
+    }
+
+    /** A key of values.yaml, and whether a comment documents it (directly or as part of a value holding it). */
+    private record DocumentedKey(int indent, String path, boolean documented) {}
+
+    @Test
     void theSchemaRefusesValuesOfTheWrongShape() {
         for (String wrong : List.of("persistence.size=lots", "service.port=70000", "image.pullPolicy=Sometimes",
-                "podAntiAffinity=maybe")) {
+                "podAntiAffinity=maybe", "mqtt.port=70000", "amqp.port=0")) {
             Helm.Run refused = Helm.template(RELEASE, wrong);
             assertNotEquals(0, refused.exit(), wrong + " rendered");
             assertTrue(refused.err().contains("schema"), refused.err());

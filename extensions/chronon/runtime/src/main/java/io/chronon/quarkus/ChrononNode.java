@@ -181,7 +181,7 @@ public class ChrononNode {
                         + " replicas needs a shared secret so that only its replicas can join it (set"
                         + " CHRONON_CLUSTER_SECRET to the same long random string on every replica)");
             }
-            MembershipRecord.check(directoryOf(members.self()), members);
+            MembershipRecord.check(directoryOf(members.self()), members, config.discovery());
         }
         drivers = new NodeDriver[members.size()];
         running = true;
