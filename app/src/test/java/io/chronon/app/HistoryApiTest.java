@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(HistoryApiTest.SmallHistory.class)
 class HistoryApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The fields DESIGN.md promises on every entry of {@code GET /chronon/log}. */
+    private static final String[] ENTRY_FIELDS = {"index", "view", "timestamp", "hash", "previousHash", "clientId",
+            "requestNumber", "command", "outcome", "effects", "causedBy"};
     private static final List<String> ACCOUNTS = List.of("h-alice", "h-bob", "h-carol", "h-dave");
 
     public static class SmallHistory implements QuarkusTestProfile {
@@ -127,8 +131,8 @@ class HistoryApiTest {
 
     @Test
     void theStateAtAnyRetainedIndexIsTheStateAReplayFromGenesisReaches() throws Exception {
-        long seed = new Random().nextLong();
-        System.out.println("HistoryApiTest seed " + seed);
+        long seed = Long.getLong("chronon.test.seed", new Random().nextLong());
+        System.out.println("HistoryApiTest seed " + seed + " (again: -Dchronon.test.seed=" + seed + ")");
         Random random = new Random(seed);
         List<Sent> sent = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
@@ -179,11 +183,22 @@ class HistoryApiTest {
     @Test
     void theLogShowsEachEntrysCommandOutcomeEffectsAndCause() {
         String client = UUID.randomUUID().toString();
-        command("{\"type\":\"deposit\",\"account\":\"l-alice\",\"amount\":50}").then().statusCode(200);
+        int deposit = command("{\"type\":\"deposit\",\"account\":\"l-alice\",\"amount\":50}").then()
+                .statusCode(200).extract().path("index");
+        // Every entry carries every field of the contract; a command sent without a session has null ones.
+        given().get("/chronon/log?from=" + deposit + "&limit=1").then().statusCode(200)
+                .body("entries[0].keySet()", hasItems(ENTRY_FIELDS))
+                .body("entries[0].clientId", nullValue()).body("entries[0].requestNumber", nullValue())
+                .body("entries[0].command.type", equalTo("deposit"))
+                .body("entries[0].outcome.result.balance", equalTo(50));
         int index = given().contentType(ContentType.JSON).header("Chronon-Client-Id", client)
                 .header("Chronon-Request-Number", "1")
                 .body("{\"type\":\"transfer\",\"from\":\"l-alice\",\"to\":\"l-bob\",\"amount\":20}")
                 .post("/chronon/commands").then().statusCode(200).extract().path("index");
+        // The transfer's two effects are acknowledged by entries of their own, after it.
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> given()
+                .get("/chronon/log?from=" + index + "&type=effect done&limit=2").then().statusCode(200).extract()
+                .jsonPath().getList("entries").size() == 2);
         given().get("/chronon/log?from=" + index + "&limit=1").then().statusCode(200)
                 .body("entries.size()", equalTo(1))
                 .body("entries[0].index", equalTo(index))
@@ -202,7 +217,11 @@ class HistoryApiTest {
                 .body("entries[0].index", equalTo(index));
         // The effects' acknowledgements come later, caused by the effects.
         given().get("/chronon/log?from=" + index + "&type=effect done&limit=2").then().statusCode(200)
-                .body("entries.causedBy.index", everyItem(equalTo(index)));
+                .body("entries.causedBy.index", everyItem(equalTo(index)))
+                .body("entries[0].keySet()", hasItems(ENTRY_FIELDS))
+                .body("entries[0].kernel", equalTo("effect done"))
+                .body("entries[0].command", nullValue())
+                .body("entries[0].outcome.keySet()", hasItems("result"));
     }
 
     @Test
@@ -281,5 +300,35 @@ class HistoryApiTest {
         given().get("/chronon/log?from=-3").then().statusCode(400);
         given().get("/chronon/log?client=nobody").then().statusCode(400).body("error", containsString("UUID"));
         given().get("/chronon/log?from=999999999").then().statusCode(404);
+        // The entry after the last applied one is an empty page (or a page, if more was applied meanwhile).
+        long applied = given().get("/chronon/status").then().extract().jsonPath().getLong("appliedIndex");
+        given().get("/chronon/log?from=" + (applied + 1)).then().statusCode(200).body("entries", notNullValue());
+        given().get("/chronon/verify?from=-1&to=3").then().statusCode(400).body("error", containsString("out of range"));
+        given().get("/chronon/export?from=6&to=5").then().statusCode(400).body("error", containsString("after"));
+        given().get("/chronon/export?from=-1&to=5").then().statusCode(400).body("error", containsString("out of range"));
+        given().get("/chronon/export?from=0&to=5000000").then().statusCode(400).body("error", containsString("at most"));
+        given().get("/chronon/export?from=0&to=999999999x").then().statusCode(400)
+                .body("error", containsString("whole number"));
+        given().post("/chronon/replay?from=0&to=5000000").then().statusCode(400).body("error", containsString("at most"));
+        given().post("/chronon/replay?from=-2&to=5").then().statusCode(400).body("error", containsString("out of range"));
+        given().post("/chronon/replay?from=7&to=3").then().statusCode(400).body("error", containsString("after"));
+        given().get("/chronon/causality?index=-5").then().statusCode(400).body("error", containsString("out of range"));
+        given().get("/chronon/causality?path=/balances/x&limit=100000").then().statusCode(400)
+                .body("error", containsString("1 to 100"));
+    }
+
+    @Test
+    void aReplayIsListedWithItsProgressAmongTheLongOperations() {
+        int index = command("{\"type\":\"deposit\",\"account\":\"o-alice\",\"amount\":5}").then().statusCode(200)
+                .extract().path("index");
+        given().post("/chronon/replay?from=" + index + "&to=" + index).then().statusCode(200)
+                .body("replayed", equalTo(1));
+        given().get("/chronon/operations").then().statusCode(200)
+                .body("operations.find { it.kind == 'replay' && it.description.startsWith('entries " + index + "–') }"
+                        + ".state", equalTo("DONE"))
+                .body("operations.find { it.kind == 'replay' && it.description.startsWith('entries " + index + "–') }"
+                        + ".progress", equalTo("replayed 1 entries, no divergence"))
+                .body("operations.find { it.kind == 'replay' && it.description.startsWith('entries " + index + "–') }"
+                        + ".finished", notNullValue());
     }
 }

@@ -117,6 +117,7 @@ public class ChrononNode {
     private volatile List<LocalReplica> replicas = List.of();
     /** The running driver of each local replica by id, for in-process delivery (null while stopped). */
     private volatile NodeDriver[] drivers = new NodeDriver[0];
+    private final LongOperations operations = new LongOperations();
     private ChrApplication<?, ?, ?, ?> application;
     private String className;
 
@@ -673,12 +674,15 @@ public class ChrononNode {
      * Indexes the retained history below the state the replica started from, on a thread of its own
      * (the node serves meanwhile; time travel to those indices is slower until it is done).
      */
-    private static void warmUp(int id, HistoryIndex history) {
+    private void warmUp(int id, HistoryIndex history) {
         Thread.ofPlatform().daemon().name("chronon-history-" + id).start(() -> {
+            LongOperations.Operation operation = operations.begin("history indexing", "replica " + id);
             try {
-                history.warmUp(message -> LOG.infof("replica %d: %s", id, message));
+                history.warmUp(operation);
+                operation.done("every retained index is available for time travel");
             } catch (RuntimeException e) {
                 // Compaction may remove the snapshot or the entries meanwhile: time travel then starts later.
+                operation.failed(e);
                 LOG.warnf("replica %d: the history below its starting state is not indexed for time travel: %s", id,
                         e.toString());
             }
@@ -724,21 +728,52 @@ public class ChrononNode {
      */
     public HistoryReplay.Report replay(long from, long to) {
         LocalReplica replica = servingReplica();
-        return HistoryReplay.replay(replica.history(), replica.outcomes(), json, from, to,
-                message -> LOG.infof("replica %d replay %d–%d: %s", replica.id(), from, to, message));
+        LongOperations.Operation operation = operations.begin("replay",
+                "entries " + from + "–" + to + " on replica " + replica.id());
+        try {
+            HistoryReplay.Report report = HistoryReplay.replay(replica.history(), replica.outcomes(), json, from, to,
+                    operation);
+            operation.done("replayed " + report.replayed() + " entries, " + (report.divergence() == null
+                    ? "no divergence" : "diverged at index " + report.divergence().index()));
+            return report;
+        } catch (RuntimeException e) {
+            operation.failed(e);
+            throw e;
+        }
     }
 
-    /** Writes a history bundle of entries {@code from} to {@code to} (see {@link HistoryBundle}); logs progress. */
+    /** Writes a history bundle of entries {@code from} to {@code to} (see {@link HistoryBundle}); reports progress. */
     public void export(OutputStream out, long from, long to) throws IOException {
         LocalReplica replica = servingReplica();
-        replica.history().export(out, applicationName, from, to,
-                message -> LOG.infof("replica %d export %d–%d: %s", replica.id(), from, to, message));
+        LongOperations.Operation operation = operations.begin("export",
+                "entries " + from + "–" + to + " of replica " + replica.id());
+        try {
+            replica.history().export(out, applicationName, from, to, operation);
+            operation.done("exported " + (to - from + 1) + " entries");
+        } catch (IOException | RuntimeException e) {
+            operation.failed(e);
+            throw e;
+        }
     }
 
     /** Replays a history bundle with the application code running here (see {@link HistoryBundle}). */
     public HistoryBundle.Replay replayBundle(byte[] bundle) throws IOException {
-        return HistoryBundle.replay(bundle, application, SESSION_CAPACITY,
-                message -> LOG.infof("bundle replay: %s", message));
+        LongOperations.Operation operation = operations.begin("bundle replay", bundle.length + " bytes");
+        try {
+            HistoryBundle.Replay replay = HistoryBundle.replay(bundle, application, SESSION_CAPACITY, operation);
+            operation.done("replayed " + replay.replayed() + " entries, " + (replay.problem() != null ? replay.problem()
+                    : replay.firstDivergence() == null ? "every digest matches"
+                    : "diverged at index " + replay.firstDivergence()));
+            return replay;
+        } catch (IOException | RuntimeException e) {
+            operation.failed(e);
+            throw e;
+        }
+    }
+
+    /** The long operations under way and the ones finished last, with their progress. */
+    public LongOperations operations() {
+        return operations;
     }
 
     /** Time travel over the history of the replica serving the API. */

@@ -11,6 +11,7 @@ import io.chronon.engine.Entry;
 import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Executor;
 import io.chronon.kernel.Outbox;
+import io.chronon.kernel.Outcome;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 
@@ -51,15 +52,19 @@ public class CommittedEntries {
 
     /**
      * One applied entry as JSON, for the watch stream and {@code GET /chronon/log}: index, view,
-     * consensus timestamp, hashes, the client's session, the decoded command and its outcome (or what
-     * kind of kernel entry it is), the effects it produced and what caused it.
+     * consensus timestamp, hashes, the client's session (null without one), the decoded command (null
+     * for a kernel entry, which says what kind it is in {@code kernel}) and its outcome, the effects it
+     * produced and what caused it.
      */
     public static ObjectNode render(Executor.Result result, ApplicationJson json) {
         Entry entry = result.entry();
         ObjectNode event = JsonNodeFactory.instance.objectNode().put("index", entry.index()).put("view", entry.view())
                 .put("timestamp", entry.timestamp()).put("hash", entry.hash().toHex())
                 .put("previousHash", entry.previousHash().toHex());
-        if (!entry.client().equals(Entry.NO_CLIENT)) {
+        // Every field is always present (null where it does not apply), so that a reader can rely on the shape.
+        if (entry.client().equals(Entry.NO_CLIENT)) {
+            event.putNull("clientId").putNull("requestNumber");
+        } else {
             event.put("clientId", entry.client().toString()).put("requestNumber", entry.requestNumber());
         }
         byte[] payload = entry.payload();
@@ -73,12 +78,16 @@ public class CommittedEntries {
             }
             event.set("outcome", json.outcome(result.outcome()));
         } else {
+            event.putNull("command");
             event.put("kernel", switch (payload.length == 0 ? 0 : payload[0]) {
                 case Envelope.EFFECT_DONE -> "effect done";
                 case Envelope.EFFECT_FAILED -> "effect failed";
                 case Envelope.EFFECT_RETRY -> "effect retried";
                 default -> "other";
             });
+            // A kernel entry applied as it should has no result of the application's to show.
+            event.set("outcome", result.outcome() instanceof Outcome.Completed
+                    ? JsonNodeFactory.instance.objectNode().putNull("result") : json.outcome(result.outcome()));
         }
         if (result.duplicate()) {
             event.put("duplicate", true);

@@ -243,7 +243,6 @@ public final class HistoryIndex {
      * from its start (genesis when the log was never compacted, else the oldest snapshot the log
      * continues), taking a checkpoint every {@code spacing} entries, so that old indices are as quick
      * to rebuild as recent ones. Runs on a thread of its own after the node started; reports progress.
-     *
      */
     void warmUp(Consumer<String> progress) {
         Map.Entry<Long, Executor.Checkpoint> first = checkpoints.firstEntry();
@@ -280,7 +279,6 @@ public final class HistoryIndex {
                 }
             }
         }
-        progress.accept("history indexed: every retained index is available for time travel");
     }
 
     @SuppressWarnings("unchecked")

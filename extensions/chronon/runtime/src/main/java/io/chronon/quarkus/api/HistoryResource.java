@@ -36,6 +36,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chronon.engine.EntryUnavailableException;
 import io.chronon.engine.Hash;
+import io.chronon.engine.StorageCorruptionException;
 import io.chronon.kernel.EffectId;
 import io.chronon.kernel.Envelope;
 import io.chronon.kernel.Executor;
@@ -48,6 +49,7 @@ import io.chronon.quarkus.HistoryBundle;
 import io.chronon.quarkus.HistoryIndex;
 import io.chronon.quarkus.HistoryReplay;
 import io.chronon.quarkus.JsonDiff;
+import io.chronon.quarkus.LongOperations;
 import io.chronon.quarkus.peer.PeerWire;
 
 /**
@@ -97,14 +99,16 @@ public class HistoryResource {
             long latest = history.latest();
             ObjectNode body = JsonNodeFactory.instance.objectNode();
             ArrayNode entries = body.putArray("entries");
-            if (start > latest) {
+            if (start > latest + 1) {
                 return range(404, "from=" + start + " is beyond the applied history, which ends at " + latest, history);
             }
+            // The entry after the last one (the whole log, when it is empty) is an empty page: a client
+            // following the log asks for it until something is committed.
             // Without filters a page is exactly its entries; with them, at most MAX_SCAN are examined.
             long window = type == null && clientId == null ? count : MAX_SCAN;
             long end = Math.min(latest, start + window - 1);
             long next = end + 1;
-            for (Executor.Result result : history.results(start, end)) {
+            for (Executor.Result result : start > end ? List.<Executor.Result>of() : history.results(start, end)) {
                 ObjectNode entry = CommittedEntries.render(result, node.json());
                 if (matches(entry, type, clientId)) {
                     if (entries.size() == count) {
@@ -118,6 +122,26 @@ public class HistoryResource {
                 body.putNull("next");
             } else {
                 body.put("next", next);
+            }
+            return Response.ok(body).build();
+        });
+    }
+
+    @GET
+    @Path("/operations")
+    public Response operations(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return answer(authorization, () -> {
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            ArrayNode list = body.putArray("operations");
+            for (LongOperations.View operation : node.operations().list()) {
+                ObjectNode item = list.addObject().put("id", operation.id()).put("kind", operation.kind())
+                        .put("description", operation.description()).put("state", operation.state().name())
+                        .put("progress", operation.progress()).put("started", operation.started().toString());
+                if (operation.finished() == null) {
+                    item.putNull("finished");
+                } else {
+                    item.put("finished", operation.finished().toString());
+                }
             }
             return Response.ok(body).build();
         });
@@ -476,6 +500,9 @@ public class HistoryResource {
     private static Range range(HistoryIndex history, String from, String to, int max, String verb) {
         long first = from == null ? Math.max(history.earliestEntry(), 0) : index("from", from);
         long last = to == null ? history.latest() : index("to", to);
+        if (history.latest() < 0) {
+            throw new NotFound("the log holds no entry yet: nothing to " + verb);
+        }
         if (first > last) {
             throw new BadParameter("from=" + first + " is after to=" + last);
         }
@@ -519,6 +546,9 @@ public class HistoryResource {
             return ApiErrors.error(404, missing.getMessage());
         } catch (HistoryIndex.Unavailable unavailable) {
             return unavailable(unavailable);
+        } catch (StorageCorruptionException damaged) {
+            // Not something a retry mends: the operator's tool is `verify` (docs/operations.md).
+            return ApiErrors.error(500, "the history cannot be read: " + damaged.getMessage());
         } catch (RuntimeException e) {
             return CommandAnswers.failure(e).response();
         }
