@@ -198,6 +198,11 @@ class BankApiTest {
             pending = given().get("/chronon/outbox").then().statusCode(200).extract().path("effects.size()");
         }
         assertEquals(0, pending, "the journal took both effects and their acknowledgements committed");
+        // The outbox names each effect's route: PostgresSinkTest's PostgresTestDatabase resource applies to
+        // every @QuarkusTest of the module, so the statements really go to PostgreSQL here.
+        given().get("/chronon/outbox").then().statusCode(200)
+                .body("acknowledged.find { it.sink == 'statements' }.route", equalTo("postgresql"))
+                .body("acknowledged.find { it.sink == 'transfers' }.route", equalTo("transfers-rabbitmq"));
     }
 
     @Test

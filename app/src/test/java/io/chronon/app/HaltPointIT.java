@@ -65,7 +65,7 @@ class HaltPointIT {
                 .systemProperty("chronon.admin-token", TOKEN)
                 .systemProperty(JOURNAL_STATEMENTS, "journal").systemProperty(JOURNAL_TRANSFERS, "journal")
                 .systemProperty("chronon.test.halt-points", "AFTER_SINK_COMMIT_BEFORE_ACK")
-                .logFile(Path.of("target/it-logs/halt-point.log")).build();
+                .logFile(ItLogs.freshFile("halt-point")).build();
         try (NodeProcess node = NodeProcess.start(halting)) {
             node.awaitHttp("/chronon/status", 200, Duration.ofSeconds(60));
             assertEquals(200, post(node, "/chronon/commands",
@@ -100,6 +100,8 @@ class HaltPointIT {
                 int suppressed = 0;
                 for (JsonNode effect : outbox.get("acknowledged")) {
                     suppressed += effect.get("duplicatesSuppressed").asInt();
+                    assertEquals("journal", effect.path("route").asText(),
+                            "both kinds are routed to the journal here: " + effect);
                 }
                 assertEquals(journaled, suppressed,
                         "each effect the journal took before the halt was found there again: " + outbox);

@@ -79,7 +79,8 @@ class KafkaClusterIT {
         assertTrue(!restarter.halted().isEmpty(), "a primary halted after Kafka committed a transfer");
         assertEachTransferOnce(transfers);
         assertTrue(cluster.logTails().contains("already landed in Kafka"),
-                "a new primary read the outbox position back and recovered a halted primary's transaction");
+                "a new primary read the outbox position back and recovered a halted primary's transaction (logs of"
+                        + " this cluster only: " + cluster.logDirectory() + ")");
     }
 
     @Test

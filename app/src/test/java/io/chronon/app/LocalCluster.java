@@ -47,11 +47,14 @@ final class LocalCluster implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<NodeProcess> nodes = new ArrayList<>();
     private final List<Path> dataDirs = new ArrayList<>();
+    private final Path logDirectory;
     private final ProxyMesh mesh;
     private final Random random;
 
     /**
-     * @param name       names the log files ({@code target/it-logs/<name>-<id>.log})
+     * @param name       names the log directory of this cluster, a fresh one of its own
+     *                   ({@code target/it-logs/<name>-<time>-<suffix>/}, see {@link ItLogs}), and the
+     *                   nodes' files in it ({@code <name>-<id>.log})
      * @param properties further system properties of every node
      */
     LocalCluster(String name, long seed, Map<String, String> properties) throws IOException {
@@ -64,6 +67,7 @@ final class LocalCluster implements AutoCloseable {
             addresses.add(new InetSocketAddress("127.0.0.1", port));
             members.add("127.0.0.1:" + port);
         }
+        logDirectory = ItLogs.freshDirectory(name);
         mesh = ProxyMesh.start(addresses, seed);
         random = new Random(seed);
         for (int id = 0; id < ports.length; id++) {
@@ -76,7 +80,7 @@ final class LocalCluster implements AutoCloseable {
                     .systemProperty("chronon.cluster-secret", SECRET)
                     .systemProperty("chronon.command-timeout", "3s")
                     .systemProperties(properties)
-                    .logFile(Path.of("target/it-logs/" + name + "-" + id + ".log")).build();
+                    .logFile(logDirectory.resolve(name + "-" + id + ".log")).build();
             nodes.add(new NodeProcess(spec));
         }
     }
@@ -210,13 +214,22 @@ final class LocalCluster implements AutoCloseable {
         return new PausedPrimary(zombie, awaitPrimary(replica -> replica != zombie), transfer);
     }
 
-    /** The last lines of every node's log, one after the other. */
+    /**
+     * The last lines of every node's log, one after the other: this cluster's nodes only (their log
+     * files are in {@link #logDirectory()}, which no other cluster or earlier run writes to), across
+     * their restarts.
+     */
     String logTails() {
         StringBuilder all = new StringBuilder();
         for (NodeProcess node : nodes) {
             all.append(node.logTail(5_000));
         }
         return all.toString();
+    }
+
+    /** Where this cluster's nodes write their logs: a directory created empty for it. */
+    Path logDirectory() {
+        return logDirectory;
     }
 
     NodeProcess node(int id) {

@@ -90,7 +90,8 @@ class PostgresClusterIT {
         assertEquals(2L * transfers.size(), PostgresTestDatabase.statementRows(database),
                 "no row beyond the committed transfers'");
         assertTrue(cluster.logTails().contains("was already written to statements"),
-                "a new primary delivered a halted primary's effect again and the claim suppressed it");
+                "a new primary delivered a halted primary's effect again and the claim suppressed it (logs of this"
+                        + " cluster only: " + cluster.logDirectory() + ")");
     }
 
     @Test
@@ -120,7 +121,8 @@ class PostgresClusterIT {
                 "the new primary " + successor + " delivered the transfer's statement");
         nodes.node(zombie).resume();
         awaitTrue(() -> nodes.node(zombie).logTail(2_000).contains("refused a delivery of effect"),
-                new ConcurrentLinkedQueue<>(), "the woken primary's delivery of its old view was refused");
+                new ConcurrentLinkedQueue<>(), "the woken primary's delivery of its old view was refused (its log: "
+                        + nodes.node(zombie).logFile() + ")");
         Thread.sleep(500);
         assertEquals(2, PostgresTestDatabase.statementRows(database, transfer), "nothing written twice");
         assertEquals(List.of(), wrongStatements(List.of(transfer)));

@@ -83,7 +83,7 @@ class SinkOutageIT {
                 .systemProperty(HaltPointIT.JOURNAL_TRANSFERS, "journal")
                 .systemProperty("chronon.outbox.max-attempts", "6")
                 .systemProperty("chronon.outbox.delivery-timeout", "1s")
-                .logFile(Path.of("target/it-logs/sink-outage.log")).build();
+                .logFile(ItLogs.freshFile("sink-outage")).build();
         node = NodeProcess.start(spec);
         node.awaitHttp("/q/health/ready", 200, Duration.ofSeconds(60));
         assertEquals(200, post("/chronon/commands", LocalCluster.deposit("outage-a", 100)).statusCode());
@@ -95,6 +95,8 @@ class SinkOutageIT {
             String statement = statementOf(outbox());
             return number(statement, "attempts") >= 2 && statement.contains("\"status\":\"PENDING\"");
         }, none, "failed attempts, still pending, while PostgreSQL is cut: " + outbox());
+        assertTrue(statementOf(outbox()).contains("\"route\":\"postgresql\""),
+                "the outbox shows where the statement is routed: " + outbox());
         assertEquals(200, node.httpStatus("/q/health/ready", Duration.ofSeconds(5)), "the node stays ready");
         proxy.heal();
         awaitTrue(() -> PostgresTestDatabase.statementRows(database, first) == 2, none,
@@ -107,6 +109,7 @@ class SinkOutageIT {
         String failed = statementOf(outbox());
         assertEquals(6, number(failed, "attempts"), failed);
         assertTrue(failed.contains("lastError"), failed);
+        assertTrue(failed.contains("\"sink\":\"statements\",\"route\":\"postgresql\""), failed);
         assertEquals(0, PostgresTestDatabase.statementRows(database, second));
         proxy.heal();
         Matcher id = Pattern.compile("\"id\":\"([0-9a-f]+)\"").matcher(failed);

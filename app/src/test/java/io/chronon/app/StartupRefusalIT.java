@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged node refuses to start, saying why, when its configuration cannot work: a cluster of
- * several replicas without a secret in production, and members that differ from those its data
- * directory was created with.
+ * several replicas without a secret in production, members that differ from those its data
+ * directory was created with, and, in production, a route to PostgreSQL without a datasource (dev
+ * and test mode fall back to the journal instead).
  */
 class StartupRefusalIT {
     private static Path jar() {
@@ -44,9 +45,27 @@ class StartupRefusalIT {
                 .systemProperty(HaltPointIT.JOURNAL_STATEMENTS, "journal")
                 .systemProperty(HaltPointIT.JOURNAL_TRANSFERS, "journal")
                 .members("127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2])
-                .logFile(Path.of("target/it-logs/no-secret.log")).build();
+                .logFile(ItLogs.freshFile("no-secret")).build();
         String log = refusedStart(spec);
         assertTrue(log.contains("chronon.cluster-secret is not set"), log);
+    }
+
+    @Test
+    void aRouteToPostgresqlWithoutADatasourceIsRefusedInProduction() throws Exception {
+        // The packaged node's own routing: statements -> postgresql (application.properties), which
+        // configures no datasource URL; an inherited QUARKUS_DATASOURCE_REACTIVE_URL is blanked (an
+        // empty value is no value). Transfers go to the journal, so only the statements route matters.
+        NodeSpec spec = NodeSpec.builder("no-datasource").jar(jar()).httpPort(Ports.free())
+                .dataDir(Files.createTempDirectory("chronon-no-datasource"))
+                .systemProperty("quarkus.profile", "prod")
+                .systemProperty(HaltPointIT.JOURNAL_STATEMENTS, "postgresql")
+                .systemProperty(HaltPointIT.JOURNAL_TRANSFERS, "journal")
+                .env("QUARKUS_DATASOURCE_REACTIVE_URL", "")
+                .logFile(ItLogs.freshFile("no-datasource")).build();
+        String log = refusedStart(spec);
+        assertTrue(log.contains("chronon.effects.\"statements\".sink=postgresql, but no PostgreSQL is configured"
+                + " (quarkus.datasource.reactive.url, or QUARKUS_DATASOURCE_REACTIVE_URL)"), log);
+        assertTrue(!log.contains("go to the effect journal"), "no fallback to the journal in production: " + log);
     }
 
     @Test
@@ -56,7 +75,7 @@ class StartupRefusalIT {
         NodeSpec alone = NodeSpec.builder("alone").jar(jar()).httpPort(ports[0]).dataDir(data)
                 .systemProperty(HaltPointIT.JOURNAL_STATEMENTS, "journal")
                 .systemProperty(HaltPointIT.JOURNAL_TRANSFERS, "journal")
-                .logFile(Path.of("target/it-logs/members-changed.log")).build();
+                .logFile(ItLogs.freshFile("members-changed")).build();
         try (NodeProcess node = NodeProcess.start(alone)) {
             node.awaitHttp("/chronon/status", 200, Duration.ofSeconds(60));
         }

@@ -107,10 +107,11 @@ class StatefulSetPodsIT {
         }
         Files.writeString(hosts, lines);
         Path jar = Path.of(System.getProperty("chronon.node.jar"));
+        Path logs = ItLogs.freshDirectory("statefulset-pods");
         for (int ordinal = 0; ordinal < replicas; ordinal++) {
             NodeSpec.Builder pod = NodeSpec.builder("pod-" + ordinal).jar(jar).httpHost(address(ordinal))
                     .jvmArg("-Djdk.net.hosts.file=" + hosts)
-                    .logFile(Path.of("target/it-logs/statefulset-pod-" + ordinal + ".log"));
+                    .logFile(logs.resolve("statefulset-pod-" + ordinal + ".log"));
             podEnvironment(container, ordinal).forEach(pod::env);
             pod.env("HOSTNAME", "chronon-" + ordinal)
                     .env("QUARKUS_HTTP_HOST", address(ordinal))

@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The child's stdout and stderr are appended to {@link NodeSpec#logFile()}, across restarts. The
  * kit writes its own lines into the same file, each beginning with {@value #MARKER}: one before every
  * start (with the start number and the command line) and one after every SIGKILL, SIGSTOP and
- * SIGCONT, so a log reads as the story of the node.
+ * SIGCONT, so a log reads as the story of the node. The kit never empties the file: a test that
+ * searches a log for what it observed must give each run a path of its own (a fresh directory, say),
+ * or it may find an earlier run's lines there.
  *
  * <p>Not meant for concurrent use by several test threads except {@link #isAlive()}, {@link #pid()},
  * {@link #logTail(int)} and the HTTP probes, which are safe from any thread. Children still alive when

@@ -141,7 +141,8 @@ public record NodeSpec(String name, Path jar, String classpath, String mainClass
 
     /**
      * Builds a {@link NodeSpec}. Defaults: {@code -Xmx256m}, no further options, the log file
-     * {@code target/testkit-logs/<name>.log} (relative to the working directory of the test JVM).
+     * {@code target/testkit-logs/<name>.log} (relative to the working directory of the test JVM; the
+     * same file on every run, appended to: tests that search their logs set a {@link #logFile} of their own).
      */
     public static final class Builder {
         private final String name;

@@ -2,6 +2,7 @@ package io.chronon.quarkus;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
@@ -29,7 +30,7 @@ import org.jboss.logging.Logger;
  * caller's fallback). A route to PostgreSQL or Kafka that is not configured falls back to the journal
  * in dev and test mode, saying so, and stops the start in production.
  */
-final class EffectRouting {
+public final class EffectRouting {
     private static final Logger LOG = Logger.getLogger(EffectRouting.class);
     private static final String DATASOURCE_URL = "quarkus.datasource.reactive.url";
     private static final String KAFKA_PREFIX = "kafka.";
@@ -78,6 +79,32 @@ final class EffectRouting {
             }
         }
         return sinks;
+    }
+
+    /**
+     * The name of the sink that takes {@code kind}'s effects, as {@link #sinks} routes them (for the
+     * outbox API): the target of its route ({@code journal}, {@code postgresql}, {@code kafka}, or the
+     * name of an {@code EffectSink} bean), except {@code journal} for a route to PostgreSQL or Kafka
+     * that is not configured (dev and test mode only: production refuses to start); for a kind without
+     * a route, the {@code EffectSink} bean of the kind's name if there is one, else {@code journal}.
+     *
+     * @param sinkBeans the names of the application's {@code EffectSink} beans
+     */
+    public static String routeOf(ChrononConfig config, Set<String> sinkBeans, String kind) {
+        ChrononConfig.EffectRoute route = config.effects().get(kind);
+        if (route == null) {
+            return sinkBeans.contains(kind) ? kind : JOURNAL;
+        }
+        String target = route.sink().trim();
+        return switch (target) {
+            case POSTGRESQL -> isSet(DATASOURCE_URL) ? POSTGRESQL : JOURNAL;
+            case KAFKA -> isSet(KAFKA_SERVERS) ? KAFKA : JOURNAL;
+            default -> target;
+        };
+    }
+
+    private static boolean isSet(String setting) {
+        return ConfigProvider.getConfig().getOptionalValue(setting, String.class).isPresent();
     }
 
     private static EffectSink postgres(String kind, Wiring wiring) {
@@ -146,7 +173,7 @@ final class EffectRouting {
      * exactly-once would be worse than not starting.
      */
     private static boolean configured(String kind, String target, String system, String setting, String environment) {
-        if (ConfigProvider.getConfig().getOptionalValue(setting, String.class).isPresent()) {
+        if (isSet(setting)) {
             return true;
         }
         String missing = "chronon.effects.\"" + kind + "\".sink=" + target + ", but no " + system + " is configured ("

@@ -1,10 +1,15 @@
 package io.chronon.quarkus.api;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -22,16 +27,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chronon.kernel.EffectId;
+import io.chronon.kernel.EffectSink;
 import io.chronon.kernel.Outbox;
 import io.chronon.node.NodeOutput;
 import io.chronon.quarkus.AcknowledgedEffects;
 import io.chronon.quarkus.ChrononConfig;
 import io.chronon.quarkus.ChrononNode;
+import io.chronon.quarkus.EffectRouting;
 
 /**
  * {@code GET /chronon/outbox}: the effects not yet acknowledged, pending or failed, and the ones
  * acknowledged most recently ({@code acknowledged}, newest first, at most {@code limit}, default
- * 100), each with whether its sink suppressed a duplicate delivery;
+ * 100), each with whether its sink suppressed a duplicate delivery. Each effect has its {@code sink},
+ * the kind of effect the application gave it ({@code statements}), and its {@code route}, where the
+ * configuration sends that kind ({@code journal}, {@code postgresql}, {@code kafka}, or the name of
+ * an {@code EffectSink} bean; see {@link EffectRouting#routeOf});
  * {@code POST /chronon/outbox/{id}/retry}: deliver a failed effect again (through the log, so every
  * replica agrees). Both are admin endpoints.
  */
@@ -43,6 +53,12 @@ public class OutboxResource {
 
     @Inject
     ChrononConfig config;
+
+    @Inject
+    @Any
+    Instance<EffectSink> sinkBeans;
+
+    private volatile Set<String> sinkBeanNames;
 
     @GET
     public CompletionStage<Response> effects(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
@@ -57,20 +73,38 @@ public class OutboxResource {
         }
         try {
             List<AcknowledgedEffects.Acknowledged> acknowledged = node.acknowledged().newest(limit);
+            Function<String, String> routes = routes();
             return node.outbox().orTimeout(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(pending -> describe(pending, acknowledged))
+                    .thenApply(pending -> describe(pending, acknowledged, routes))
                     .exceptionally(error -> CommandAnswers.failure(error).response());
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(CommandAnswers.failure(e).response());
         }
     }
 
-    private static Response describe(List<Outbox.Pending> effects, List<AcknowledgedEffects.Acknowledged> done) {
+    /** Where each kind of effect goes (by the kind, which the API calls the effect's {@code sink}). */
+    private Function<String, String> routes() {
+        Set<String> names = sinkBeanNames;
+        if (names == null) {
+            Set<String> found = new HashSet<>();
+            for (EffectSink sink : sinkBeans) {
+                found.add(sink.name());
+            }
+            names = Set.copyOf(found);
+            sinkBeanNames = names;
+        }
+        Set<String> beans = names;
+        return kind -> EffectRouting.routeOf(config, beans, kind);
+    }
+
+    private static Response describe(List<Outbox.Pending> effects, List<AcknowledgedEffects.Acknowledged> done,
+                                     Function<String, String> routes) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ArrayNode list = body.putArray("effects");
         for (Outbox.Pending effect : effects) {
             ObjectNode item = list.addObject().put("id", effect.id().toString()).put("index", effect.index())
-                    .put("sink", effect.sink()).put("status", effect.status().name()).put("attempts", effect.attempts());
+                    .put("sink", effect.sink()).put("route", routes.apply(effect.sink()))
+                    .put("status", effect.status().name()).put("attempts", effect.attempts());
             if (effect.lastError() == null) {
                 item.putNull("lastError");
             } else {
@@ -81,7 +115,8 @@ public class OutboxResource {
         ArrayNode acknowledged = body.putArray("acknowledged");
         for (AcknowledgedEffects.Acknowledged effect : done) {
             acknowledged.addObject().put("id", effect.id().toString()).put("index", effect.index())
-                    .put("sink", effect.sink()).put("status", "DONE").put("acknowledgedAt", effect.acknowledgedAt())
+                    .put("sink", effect.sink()).put("route", routes.apply(effect.sink())).put("status", "DONE")
+                    .put("acknowledgedAt", effect.acknowledgedAt())
                     .put("duplicatesSuppressed", effect.duplicateSuppressed() ? 1 : 0);
         }
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
