@@ -158,7 +158,9 @@ class HistoryApiTest {
                 .extract().asByteArray();
         given().contentType("application/octet-stream").body(bundle).post("/chronon/bundles/replay").then()
                 .statusCode(200).body("matches", equalTo(true)).body("from", equalTo((int) earliest + 1))
-                .body("replayed", equalTo((int) (latest - earliest)));
+                .body("replayed", equalTo((int) (latest - earliest)))
+                .body("applicationVersion", equalTo("0.1.0-SNAPSHOT"))
+                .body("replayedWith.applicationVersion", equalTo("0.1.0-SNAPSHOT"));
         given().get("/chronon/export?from=" + (earliest - 1)).then().statusCode(410);
         given().get("/chronon/state?at=" + (earliest - 1)).then().statusCode(410)
                 .body("earliest", equalTo((int) earliest)).body("error", containsString("no longer available"));

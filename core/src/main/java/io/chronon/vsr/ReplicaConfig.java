@@ -55,6 +55,17 @@ public record ReplicaConfig(UUID cluster, int replicaCount, int replicaId, int h
                 10_000, 4 << 20, 16_384, 10, Set.of());
     }
 
+    /**
+     * This configuration with another election timeout: backups start a view change after a random
+     * time in [{@code ticks}, 2 × {@code ticks}) without the primary, and a view change gives up on
+     * its view after as long.
+     */
+    public ReplicaConfig withElectionTicks(int ticks) {
+        return new ReplicaConfig(cluster, replicaCount, replicaId, heartbeatTicks, ticks, ticks, requestTicks,
+                diskStallTicks, pipelineMax, batchMaxEntries, batchMaxBytes, queueMax, messageMaxBytes,
+                memoryMaxEntries, clockDriftPercent, injectedBugs);
+    }
+
     boolean has(InjectedBug bug) {
         return injectedBugs.contains(bug);
     }

@@ -84,6 +84,16 @@ public interface ChrononConfig {
     @WithDefault("10s")
     Duration commandTimeout();
 
+    /**
+     * How long a backup waits without hearing from the primary before it starts a view change; each
+     * replica draws its own timeout between this and twice this, and a view change that does not
+     * complete in as long moves on to the next view. Shorter fails over faster; longer rides out
+     * longer pauses of the primary (a GC pause, a starved CPU) without a needless view change. At
+     * least 150 ms (heartbeats go every 50 ms).
+     */
+    @WithDefault("1s")
+    Duration electionTimeout();
+
     /** Dev mode settings. */
     Dev dev();
 

@@ -71,6 +71,7 @@ import io.quarkus.arc.Arc;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -168,6 +169,7 @@ public class ChrononNode {
                 .filter(candidate -> candidate.getValue().equals(className)).findFirst().orElseThrow().getKey();
         application = (ChrApplication<?, ?, ?, ?>) Arc.container().instance(loadClass(className)).get();
         json = new ApplicationJson(application);
+        electionTicks(config.electionTimeout());
         int devReplicas = config.dev().replicas();
         inProcess = devReplicas > 1;
         startFailure = null;
@@ -338,7 +340,8 @@ public class ChrononNode {
                 kafkaWriters, clusterId, sinkCounters, view -> deliverer.get().confirmView(view)));
         EffectOptions effects = new EffectOptions(config.outbox().maxAttempts(), EffectOptions.DEFAULTS.backoffTicks(),
                 EffectOptions.DEFAULTS.maxBackoffTicks(), unordered(sinks));
-        ReplicaConfig replica = ReplicaConfig.defaults(clusterId, members.size(), id);
+        ReplicaConfig replica = ReplicaConfig.defaults(clusterId, members.size(), id)
+                .withElectionTicks(electionTicks(config.electionTimeout()));
         long seed = new SecureRandom().nextLong();
         OutcomeJournal outcomes = OutcomeJournal.open(directory);
         ReplayCheck replayCheck = new ReplayCheck(outcomes, json);
@@ -748,7 +751,7 @@ public class ChrononNode {
         LongOperations.Operation operation = operations.begin("export",
                 "entries " + from + "–" + to + " of replica " + replica.id());
         try {
-            replica.history().export(out, applicationName, from, to, operation);
+            replica.history().export(out, applicationName, applicationVersion(), from, to, operation);
             operation.done("exported " + (to - from + 1) + " entries");
         } catch (IOException | RuntimeException e) {
             operation.failed(e);
@@ -769,6 +772,25 @@ public class ChrononNode {
             operation.failed(e);
             throw e;
         }
+    }
+
+    /** The election timeout in the replica's ticks ({@link NodeDriver#TICK_MILLIS}), refused out of range. */
+    static int electionTicks(Duration timeout) {
+        if (timeout.toMillis() < 150 || timeout.toMillis() > 60_000) {
+            throw new IllegalArgumentException("chronon.election-timeout=" + timeout.toMillis() + "ms: it must be"
+                    + " between 150ms (three heartbeats of 50 ms) and 60s");
+        }
+        return (int) (timeout.toMillis() / NodeDriver.TICK_MILLIS);
+    }
+
+    /** The version of the application this node runs ({@code quarkus.application.version}), or null. */
+    public String applicationVersion() {
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class).orElse(null);
+    }
+
+    /** The snapshot schema version of the application code running here. */
+    public int snapshotSchemaVersion() {
+        return application.snapshotSchemaVersion();
     }
 
     /** The long operations under way and the ones finished last, with their progress. */

@@ -32,19 +32,23 @@ import io.chronon.kernel.KernelSnapshot;
  * entry that differs is named. A SHA-256 over the whole file closes it, so a damaged or truncated
  * bundle is refused before anything runs.
  *
- * <p>Layout (big-endian): magic {@code CHRNBNDL}, version, cluster id, application name and class,
- * snapshot schema version, first and last index, the base (a flag and a snapshot body), the entry
+ * <p>Layout (big-endian): magic {@code CHRNBNDL}, format version, cluster id, application name, class
+ * and version ({@code quarkus.application.version}, empty if unknown), snapshot schema version, first
+ * and last index, the base (a flag and a snapshot body), the entry
  * count, each entry as length and bytes followed by its digest, then the SHA-256 of everything
  * before it.
  */
 public final class HistoryBundle {
     static final byte[] MAGIC = "CHRNBNDL".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final int PROGRESS_EVERY = 100_000;
 
-    /** What a replay of a bundle found. */
-    public record Replay(UUID cluster, String application, String applicationClass, long from, long to, long replayed,
-                         Long firstDivergence, String problem) {}
+    /**
+     * What a replay of a bundle found, and what wrote it: the application's name, class and version
+     * (null if the exporting node did not know it) and the snapshot schema of its code.
+     */
+    public record Replay(UUID cluster, String application, String applicationClass, String applicationVersion,
+                         int snapshotSchema, long from, long to, long replayed, Long firstDivergence, String problem) {}
 
     private HistoryBundle() {}
 
@@ -53,8 +57,8 @@ public final class HistoryBundle {
      *
      * @param base the checkpoint at {@code from - 1}, or null when {@code from} is the first entry ever
      */
-    static void write(OutputStream target, UUID cluster, String applicationName, ChrApplication<?, ?, ?, ?> application,
-                      int sessionCapacity, Executor.Checkpoint base, LogReader entries, long from, long to,
+    static void write(OutputStream target, UUID cluster, String applicationName, String applicationVersion,
+                      ChrApplication<?, ?, ?, ?> application, int sessionCapacity, Executor.Checkpoint base, LogReader entries, long from, long to,
                       Consumer<String> progress) throws IOException {
         MessageDigest sha = Hash.newDigest();
         DataOutputStream out = new DataOutputStream(new DigestOutputStream(target, sha));
@@ -64,6 +68,7 @@ public final class HistoryBundle {
         out.writeLong(cluster.getLeastSignificantBits());
         out.writeUTF(applicationName);
         out.writeUTF(application.getClass().getName());
+        out.writeUTF(applicationVersion == null ? "" : applicationVersion);
         out.writeInt(application.snapshotSchemaVersion());
         out.writeLong(from);
         out.writeLong(to);
@@ -113,12 +118,19 @@ public final class HistoryBundle {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bundle, 0, bundle.length - Hash.BYTES));
         try {
             byte[] magic = in.readNBytes(MAGIC.length);
-            if (!Arrays.equals(magic, MAGIC) || in.readInt() != VERSION) {
-                throw new IllegalArgumentException("this is not a history bundle of version " + VERSION);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new IllegalArgumentException("this is not a history bundle");
+            }
+            int format = in.readInt();
+            if (format != VERSION) {
+                throw new IllegalArgumentException("a history bundle of format " + format + "; this node reads format "
+                        + VERSION + ": export it again with this version");
             }
             UUID cluster = new UUID(in.readLong(), in.readLong());
             String name = in.readUTF();
             String type = in.readUTF();
+            String written = in.readUTF();
+            String version = written.isEmpty() ? null : written;
             int schema = in.readInt();
             long from = in.readLong();
             long to = in.readLong();
@@ -146,24 +158,20 @@ public final class HistoryBundle {
                 Entry entry = Entry.decode(ByteBuffer.wrap(bytes), bytes.length);
                 byte[] recorded = in.readNBytes(Hash.BYTES);
                 if (entry.index() != index || (previous != null && !entry.previousHash().equals(previous))) {
-                    return new Replay(cluster, name, type, from, to, replayed, null, "entry " + index
+                    return new Replay(cluster, name, type, version, schema, from, to, replayed, null, "entry " + index
                             + " does not continue the hash chain");
                 }
                 previous = entry.hash();
                 Hash digest = executor.apply(entry).digest();
                 replayed++;
                 if (!Arrays.equals(digest.toByteArray(), recorded)) {
-                    return new Replay(cluster, name, type, from, to, replayed, index, null);
+                    return new Replay(cluster, name, type, version, schema, from, to, replayed, index, null);
                 }
                 if (replayed % PROGRESS_EVERY == 0) {
                     progress.accept("replayed " + replayed + " of " + count + " entries of the bundle");
                 }
             }
-            if (schema != application.snapshotSchemaVersion()) {
-                progress.accept("the bundle was written with snapshot schema " + schema + ", this code writes "
-                        + application.snapshotSchemaVersion());
-            }
-            return new Replay(cluster, name, type, from, to, replayed, null, null);
+            return new Replay(cluster, name, type, version, schema, from, to, replayed, null, null);
         } catch (EOFException e) {
             throw new IllegalArgumentException("the bundle ends early", e);
         }

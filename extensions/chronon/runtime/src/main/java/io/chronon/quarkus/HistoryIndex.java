@@ -196,8 +196,8 @@ public final class HistoryIndex {
      * Writes a {@link HistoryBundle} of entries {@code from} to {@code to}: the state before them,
      * the entries as the log holds them and the digests this replica reaches.
      */
-    public void export(OutputStream out, String applicationName, long from, long to, Consumer<String> progress)
-            throws IOException {
+    public void export(OutputStream out, String applicationName, String applicationVersion, long from, long to,
+                       Consumer<String> progress) throws IOException {
         if (from > to) {
             throw new IllegalArgumentException("from " + from + " is after to " + to);
         }
@@ -214,8 +214,8 @@ public final class HistoryIndex {
                     earliest(), latest(), false);
         }
         try (LogReader reader = log.reader(from, to)) {
-            HistoryBundle.write(out, cluster, applicationName, application, sessionCapacity, base, reader, from, to,
-                    progress);
+            HistoryBundle.write(out, cluster, applicationName, applicationVersion, application, sessionCapacity, base,
+                    reader, from, to, progress);
         }
     }
 

@@ -51,7 +51,9 @@ import org.jboss.logging.Logger;
  */
 final class NodeDriver implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NodeDriver.class);
-    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** The replica's clock: one tick every 10 ms (its timeouts are counted in ticks). */
+    static final int TICK_MILLIS = 10;
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
     /**
      * Commit index recorded in the manifest after this many applied entries, to notice a lost tail on
      * restart, but not more often than every {@link #COMMIT_CHECKPOINT_SPACING_NANOS}: each record

@@ -42,7 +42,8 @@ class ReplayDivergenceTest {
     static final QuarkusUnitTest TEST = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(CounterApplication.class, EvolvingCounter.class))
             .overrideConfigKey("chronon.data-dir", "target/test-data/" + UUID.randomUUID())
-            .overrideConfigKey("chronon.application", "evolving-counter");
+            .overrideConfigKey("chronon.application", "evolving-counter")
+            .overrideConfigKey("quarkus.application.version", "1.4.2");
 
     @Test
     void theFirstEntryTheChangedCodeAppliesDifferentlyIsNamedWithItsDiff() {
@@ -59,7 +60,9 @@ class ReplayDivergenceTest {
                 .header("Content-Disposition", containsString("chronon-0-3.bundle")).extract().asByteArray();
         given().contentType("application/octet-stream").body(bundle).post("/chronon/bundles/replay").then()
                 .statusCode(200).body("matches", equalTo(true)).body("replayed", equalTo(4))
-                .body("application", equalTo("evolving-counter")).body("chain", equalTo("intact"));
+                .body("application", equalTo("evolving-counter")).body("chain", equalTo("intact"))
+                .body("applicationVersion", equalTo("1.4.2")).body("replayedWith.applicationVersion", equalTo("1.4.2"))
+                .body("snapshotSchema", equalTo(1)).body("replayedWith.snapshotSchema", equalTo(1));
         byte[] damaged = bundle.clone();
         damaged[damaged.length / 2] ^= 1;
         given().contentType("application/octet-stream").body(damaged).post("/chronon/bundles/replay").then()

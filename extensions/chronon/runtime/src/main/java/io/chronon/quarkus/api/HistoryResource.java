@@ -475,7 +475,12 @@ public class HistoryResource {
             }
             ObjectNode result = JsonNodeFactory.instance.objectNode().put("cluster", replay.cluster().toString())
                     .put("application", replay.application()).put("applicationClass", replay.applicationClass())
-                    .put("from", replay.from()).put("to", replay.to()).put("replayed", replay.replayed())
+                    .put("applicationVersion", replay.applicationVersion())
+                    .put("snapshotSchema", replay.snapshotSchema());
+            // What replayed it: a difference in version explains a divergence before anyone looks further.
+            result.putObject("replayedWith").put("applicationVersion", node.applicationVersion())
+                    .put("snapshotSchema", node.snapshotSchemaVersion());
+            result.put("from", replay.from()).put("to", replay.to()).put("replayed", replay.replayed())
                     .put("chain", replay.problem() == null ? "intact" : "broken");
             if (replay.firstDivergence() == null) {
                 result.putNull("firstDivergence");
