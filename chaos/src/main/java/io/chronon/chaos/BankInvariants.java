@@ -115,7 +115,10 @@ final class BankInvariants {
     private static String appliedOnce(CommittedLog log) {
         Set<String> seen = new HashSet<>();
         for (JsonNode entry : log.entries()) {
-            if (entry.has("command") && entry.has("clientId") && !entry.path("duplicate").asBoolean()) {
+            // Only commands sent with a session have a request number to repeat: kernel entries and
+            // commands without a session carry null in clientId.
+            if (entry.path("command").isObject() && entry.path("clientId").isTextual()
+                    && !entry.path("duplicate").asBoolean()) {
                 String request = entry.path("clientId").asText() + "#" + entry.path("requestNumber").asLong();
                 if (!seen.add(request)) {
                     return "request " + request + " was applied twice (again at index " + entry.path("index") + ")";

@@ -26,6 +26,17 @@ final class LogEntries {
         return entry;
     }
 
+    /** A kernel entry (an effect's acknowledgement, say): no session and no command, as the log renders it. */
+    ObjectNode addKernel(String kind) {
+        long index = entries.size();
+        ObjectNode entry = JSON.createObjectNode().put("index", index).put("view", 1).put("timestamp", 1_000 + index)
+                .put("hash", "h" + index).put("previousHash", index == 0 ? "genesis" : "h" + (index - 1))
+                .putNull("clientId").putNull("requestNumber").putNull("command").put("kernel", kind);
+        entry.putObject("outcome").putNull("result");
+        entries.add(entry);
+        return entry;
+    }
+
     ObjectNode get(int index) {
         return entries.get(index);
     }
