@@ -99,11 +99,11 @@ public class HistoryResource {
             long latest = history.latest();
             ObjectNode body = JsonNodeFactory.instance.objectNode();
             ArrayNode entries = body.putArray("entries");
+            // The entry after the last one (the whole log, while it is empty) is an empty page: a client
+            // following the log asks for it until something is committed. Beyond that is 404.
             if (start > latest + 1) {
                 return range(404, "from=" + start + " is beyond the applied history, which ends at " + latest, history);
             }
-            // The entry after the last one (the whole log, when it is empty) is an empty page: a client
-            // following the log asks for it until something is committed.
             // Without filters a page is exactly its entries; with them, at most MAX_SCAN are examined.
             long window = type == null && clientId == null ? count : MAX_SCAN;
             long end = Math.min(latest, start + window - 1);
