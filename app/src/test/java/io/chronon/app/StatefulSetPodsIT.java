@@ -88,6 +88,19 @@ class StatefulSetPodsIT {
         return environment;
     }
 
+    /** A probe's port as a number: the port itself, or the container port it names. */
+    private static String containerPort(JsonNode container, JsonNode port) {
+        if (port.isInt()) {
+            return port.asText();
+        }
+        for (JsonNode declared : container.path("ports")) {
+            if (port.asText().equals(declared.path("name").asText())) {
+                return declared.path("containerPort").asText();
+            }
+        }
+        throw new AssertionError("the container declares no port named " + port);
+    }
+
     @Test
     void threePodsWithTheStatefulSetsEnvironmentFormAClusterAndServeATransfer() throws Exception {
         JsonNode container = container();
@@ -138,6 +151,19 @@ class StatefulSetPodsIT {
             roles.add(role.group(1));
         }
         assertEquals(1, roles.stream().filter("PRIMARY"::equals).count(), "one primary: " + roles);
+
+        // Each probe of the manifest asks the port the pod's HTTP server listens on, at a path that
+        // answers 200 on a running pod (the test moves that port, as it moves the address).
+        for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
+            JsonNode get = container.path(probe).path("httpGet");
+            assertTrue(get.has("path"), probe + " is an HTTP probe: " + container.path(probe));
+            assertEquals(declared.get("QUARKUS_HTTP_PORT"), containerPort(container, get.path("port")),
+                    probe + " asks the port the HTTP server listens on");
+            for (NodeProcess pod : pods) {
+                assertEquals(200, pod.get(get.path("path").asText(), Duration.ofSeconds(5)).statusCode(),
+                        probe + " " + get.path("path").asText() + " on " + pod.uri("/"));
+            }
+        }
     }
 
     /** Pod {@code ordinal}'s loopback address: 127.0.0.1, .2, .3. */
