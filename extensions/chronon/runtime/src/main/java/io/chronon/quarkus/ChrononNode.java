@@ -119,6 +119,10 @@ public class ChrononNode {
     /** The running driver of each local replica by id, for in-process delivery (null while stopped). */
     private volatile NodeDriver[] drivers = new NodeDriver[0];
     private final LongOperations operations = new LongOperations();
+    /** Where each kind of effect goes, as the last replica started here set it up (the same for all). */
+    private volatile EffectRouting.Routing routing;
+    /** {@code chronon.election-timeout} in ticks, checked when the node starts. */
+    private int electionTimeoutTicks;
     private ChrApplication<?, ?, ?, ?> application;
     private String className;
 
@@ -169,7 +173,7 @@ public class ChrononNode {
                 .filter(candidate -> candidate.getValue().equals(className)).findFirst().orElseThrow().getKey();
         application = (ChrApplication<?, ?, ?, ?>) Arc.container().instance(loadClass(className)).get();
         json = new ApplicationJson(application);
-        electionTicks(config.electionTimeout());
+        electionTimeoutTicks = electionTicks(config.electionTimeout());
         int devReplicas = config.dev().replicas();
         inProcess = devReplicas > 1;
         startFailure = null;
@@ -336,12 +340,14 @@ public class ChrononNode {
         SnapshotOptions snapshots = new SnapshotOptions(config.snapshot().everyEntries(), config.snapshot().everyBytes(),
                 config.history().retainEntries(), SnapshotOptions.DEFAULTS.digestsPerCheckpoint());
         AtomicReference<NodeDriver> deliverer = new AtomicReference<>();
-        Map<String, EffectSink> sinks = EffectRouting.sinks(config, new EffectRouting.Wiring(userSinks, writers,
+        EffectRouting.Routing routes = EffectRouting.sinks(config, new EffectRouting.Wiring(userSinks, writers,
                 kafkaWriters, clusterId, sinkCounters, view -> deliverer.get().confirmView(view)));
+        routing = routes;
+        Map<String, EffectSink> sinks = routes.sinks();
         EffectOptions effects = new EffectOptions(config.outbox().maxAttempts(), EffectOptions.DEFAULTS.backoffTicks(),
                 EffectOptions.DEFAULTS.maxBackoffTicks(), unordered(sinks));
         ReplicaConfig replica = ReplicaConfig.defaults(clusterId, members.size(), id)
-                .withElectionTicks(electionTicks(config.electionTimeout()));
+                .withElectionTicks(electionTimeoutTicks);
         long seed = new SecureRandom().nextLong();
         OutcomeJournal outcomes = OutcomeJournal.open(directory);
         ReplayCheck replayCheck = new ReplayCheck(outcomes, json);
@@ -791,6 +797,19 @@ public class ChrononNode {
     /** The snapshot schema version of the application code running here. */
     public int snapshotSchemaVersion() {
         return application.snapshotSchemaVersion();
+    }
+
+    /**
+     * Where the configuration sends {@code kind}'s effects: {@code journal}, {@code postgresql},
+     * {@code kafka} or an {@code EffectSink} bean's name (the journal also when a PostgreSQL or Kafka
+     * route fell back to it in dev or test mode).
+     */
+    public String routeOf(String kind) {
+        EffectRouting.Routing current = routing;
+        if (current == null) {
+            throw new IllegalStateException("no replica runs here yet: its effect routes are not set up");
+        }
+        return current.target(kind);
     }
 
     /** The long operations under way and the ones finished last, with their progress. */

@@ -2,7 +2,6 @@ package io.chronon.quarkus;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
@@ -30,7 +29,7 @@ import org.jboss.logging.Logger;
  * caller's fallback). A route to PostgreSQL or Kafka that is not configured falls back to the journal
  * in dev and test mode, saying so, and stops the start in production.
  */
-public final class EffectRouting {
+final class EffectRouting {
     private static final Logger LOG = Logger.getLogger(EffectRouting.class);
     private static final String DATASOURCE_URL = "quarkus.datasource.reactive.url";
     private static final String KAFKA_PREFIX = "kafka.";
@@ -46,7 +45,19 @@ public final class EffectRouting {
 
     private EffectRouting() {}
 
-    static Map<String, EffectSink> sinks(ChrononConfig config, Wiring wiring) {
+    /**
+     * The routes as they were set up: the sink of each kind that does not go to the journal, and the
+     * name of where each kind goes ({@code journal}, {@code postgresql}, {@code kafka}, or an
+     * {@code EffectSink} bean's name), which the outbox API shows.
+     */
+    record Routing(Map<String, EffectSink> sinks, Map<String, String> targets) {
+        /** Where {@code kind}'s effects go; a kind without a route or a bean of its name goes to the journal. */
+        String target(String kind) {
+            return targets.getOrDefault(kind, JOURNAL);
+        }
+    }
+
+    static Routing sinks(ChrononConfig config, Wiring wiring) {
         Map<String, EffectSink> beans = new HashMap<>();
         for (EffectSink sink : wiring.userSinks()) {
             EffectSink previous = beans.put(sink.name(), sink);
@@ -55,6 +66,8 @@ public final class EffectRouting {
             }
         }
         Map<String, EffectSink> sinks = new HashMap<>(beans);
+        Map<String, String> targets = new HashMap<>();
+        beans.keySet().forEach(name -> targets.put(name, name));
         for (Map.Entry<String, ChrononConfig.EffectRoute> route : config.effects().entrySet()) {
             String kind = route.getKey();
             String target = route.getValue().sink().trim();
@@ -73,38 +86,15 @@ public final class EffectRouting {
                 }
             };
             if (sink == null) {
+                // The journal: asked for, or the fallback of an unconfigured PostgreSQL or Kafka route.
                 sinks.remove(kind);
+                targets.put(kind, JOURNAL);
             } else {
                 sinks.put(kind, sink);
+                targets.put(kind, target);
             }
         }
-        return sinks;
-    }
-
-    /**
-     * The name of the sink that takes {@code kind}'s effects, as {@link #sinks} routes them (for the
-     * outbox API): the target of its route ({@code journal}, {@code postgresql}, {@code kafka}, or the
-     * name of an {@code EffectSink} bean), except {@code journal} for a route to PostgreSQL or Kafka
-     * that is not configured (dev and test mode only: production refuses to start); for a kind without
-     * a route, the {@code EffectSink} bean of the kind's name if there is one, else {@code journal}.
-     *
-     * @param sinkBeans the names of the application's {@code EffectSink} beans
-     */
-    public static String routeOf(ChrononConfig config, Set<String> sinkBeans, String kind) {
-        ChrononConfig.EffectRoute route = config.effects().get(kind);
-        if (route == null) {
-            return sinkBeans.contains(kind) ? kind : JOURNAL;
-        }
-        String target = route.sink().trim();
-        return switch (target) {
-            case POSTGRESQL -> isSet(DATASOURCE_URL) ? POSTGRESQL : JOURNAL;
-            case KAFKA -> isSet(KAFKA_SERVERS) ? KAFKA : JOURNAL;
-            default -> target;
-        };
-    }
-
-    private static boolean isSet(String setting) {
-        return ConfigProvider.getConfig().getOptionalValue(setting, String.class).isPresent();
+        return new Routing(Map.copyOf(sinks), Map.copyOf(targets));
     }
 
     private static EffectSink postgres(String kind, Wiring wiring) {
@@ -173,7 +163,7 @@ public final class EffectRouting {
      * exactly-once would be worse than not starting.
      */
     private static boolean configured(String kind, String target, String system, String setting, String environment) {
-        if (isSet(setting)) {
+        if (ConfigProvider.getConfig().getOptionalValue(setting, String.class).isPresent()) {
             return true;
         }
         String missing = "chronon.effects.\"" + kind + "\".sink=" + target + ", but no " + system + " is configured ("

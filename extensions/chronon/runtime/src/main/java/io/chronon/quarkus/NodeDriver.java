@@ -92,8 +92,7 @@ final class NodeDriver implements AutoCloseable {
     private static final int OUTBOX_COUNT_TICKS = 100;
     private long ticks;
     private long lastView = -1;
-    private long lastLoggedView = -1;
-    private Replica.Status lastLoggedStatus;
+    private Replica.Status lastStatus;
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final ExecutorService storageThread;
     /** Writes snapshots beside the storage thread: a snapshot of a large state must not hold up the log. */
@@ -363,18 +362,15 @@ final class NodeDriver implements AutoCloseable {
 
     private void publishState() {
         Replica replica = node.replica();
-        if (replica.view() != lastView) {
-            if (lastView >= 0) {
+        if (replica.view() != lastView || replica.status() != lastStatus) {
+            if (lastView >= 0 && replica.view() != lastView) {
                 metrics.viewChanged();
             }
-            lastView = replica.view();
-        }
-        if (replica.view() != lastLoggedView || replica.status() != lastLoggedStatus) {
             // Rare, and what an operator looks for first when latency jumps: logged at INFO.
             LOG.infof("replica %d: %s in view %d (primary %d), commit index %d", replica.replicaId(),
                     replica.status(), replica.view(), replica.primaryHint(), replica.commitIndex());
-            lastLoggedView = replica.view();
-            lastLoggedStatus = replica.status();
+            lastView = replica.view();
+            lastStatus = replica.status();
         }
         state = new NodeState(replica.status(), replica.view(), replica.op(), replica.commitIndex(),
                 node.executor().appliedIndex(),

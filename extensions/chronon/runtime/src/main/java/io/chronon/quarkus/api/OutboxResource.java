@@ -1,15 +1,11 @@
 package io.chronon.quarkus.api;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -27,13 +23,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chronon.kernel.EffectId;
-import io.chronon.kernel.EffectSink;
 import io.chronon.kernel.Outbox;
 import io.chronon.node.NodeOutput;
 import io.chronon.quarkus.AcknowledgedEffects;
 import io.chronon.quarkus.ChrononConfig;
 import io.chronon.quarkus.ChrononNode;
-import io.chronon.quarkus.EffectRouting;
 
 /**
  * {@code GET /chronon/outbox}: the effects not yet acknowledged, pending or failed, and the ones
@@ -41,7 +35,7 @@ import io.chronon.quarkus.EffectRouting;
  * 100), each with whether its sink suppressed a duplicate delivery. Each effect has its {@code sink},
  * the kind of effect the application gave it ({@code statements}), and its {@code route}, where the
  * configuration sends that kind ({@code journal}, {@code postgresql}, {@code kafka}, or the name of
- * an {@code EffectSink} bean; see {@link EffectRouting#routeOf});
+ * an {@code EffectSink} bean; see {@link ChrononNode#routeOf});
  * {@code POST /chronon/outbox/{id}/retry}: deliver a failed effect again (through the log, so every
  * replica agrees). Both are admin endpoints.
  */
@@ -53,12 +47,6 @@ public class OutboxResource {
 
     @Inject
     ChrononConfig config;
-
-    @Inject
-    @Any
-    Instance<EffectSink> sinkBeans;
-
-    private volatile Set<String> sinkBeanNames;
 
     @GET
     public CompletionStage<Response> effects(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
@@ -73,28 +61,12 @@ public class OutboxResource {
         }
         try {
             List<AcknowledgedEffects.Acknowledged> acknowledged = node.acknowledged().newest(limit);
-            Function<String, String> routes = routes();
             return node.outbox().orTimeout(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(pending -> describe(pending, acknowledged, routes))
+                    .thenApply(pending -> describe(pending, acknowledged, node::routeOf))
                     .exceptionally(error -> CommandAnswers.failure(error).response());
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(CommandAnswers.failure(e).response());
         }
-    }
-
-    /** Where each kind of effect goes (by the kind, which the API calls the effect's {@code sink}). */
-    private Function<String, String> routes() {
-        Set<String> names = sinkBeanNames;
-        if (names == null) {
-            Set<String> found = new HashSet<>();
-            for (EffectSink sink : sinkBeans) {
-                found.add(sink.name());
-            }
-            names = Set.copyOf(found);
-            sinkBeanNames = names;
-        }
-        Set<String> beans = names;
-        return kind -> EffectRouting.routeOf(config, beans, kind);
     }
 
     private static Response describe(List<Outbox.Pending> effects, List<AcknowledgedEffects.Acknowledged> done,

@@ -193,8 +193,9 @@ final class OutboundLink implements AutoCloseable {
                 bytes += next.length;
             }
             if (!awaitReady(call, closed)) {
-                call.cancel("the peer read nothing for " + STALL_MILLIS + " ms", null);
-                return "the peer read nothing for " + STALL_MILLIS + " ms";
+                String stalled = "the peer read nothing for " + STALL_MILLIS + " ms";
+                call.cancel(stalled, null);
+                return stalled;
             }
             if (closed.isDone()) {
                 break;
